@@ -1,0 +1,15 @@
+# Every third-party dependency, found once. All come from Debian 12 packages that
+# scripts/install-deps.sh installs.
+find_package(Threads REQUIRED)
+find_package(CapnProto 0.9 REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
+find_package(spdlog REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+pkg_check_modules(LIBCRYPT REQUIRED IMPORTED_TARGET libcrypt)
+find_package(fmt REQUIRED)

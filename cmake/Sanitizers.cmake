@@ -1,0 +1,5 @@
+# ZENHUB_SANITIZE=ON builds everything with ASan + UBSan (make test-sanitize uses it).
+if(ZENHUB_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

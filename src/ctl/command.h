@@ -1,0 +1,16 @@
+// Subcommands of zenhubctl. Each lives in its own file and registers itself on the CLI11 app;
+// main.cpp only wires them up. A subcommand reports its outcome through `exitCode`
+// (0 ok, 1 failure, 2 bad usage or bad input).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace zenhub::ctl {
+
+// `zenhubctl model ...`: manage the device model in a store (model_command.cpp).
+void addModelCommand(CLI::App& app, int& exitCode);
+
+// `zenhubctl passwd ...`: manage the hub's password file (passwd_command.cpp).
+void addPasswdCommand(CLI::App& app, int& exitCode);
+
+}  // namespace zenhub::ctl

@@ -1,0 +1,199 @@
+#include "hub/hub.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <sstream>
+
+#include "hub/hub_service.h"
+#include "hub/logging.h"
+
+namespace zenhub::hub {
+
+namespace asio = boost::asio;
+
+namespace {
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+}  // namespace
+
+Hub::Hub(asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::PasswdFile passwd,
+         Reparse reparse, std::function<void()> onStopped)
+    : io_(io),
+      port_(port),
+      config_(std::move(config)),
+      reparse_(std::move(reparse)),
+      onStopped_(std::move(onStopped)),
+      authenticator_(io, std::move(passwd)),
+      systemd_(io),
+      loopLag_(io, millis(config_.loopLagIntervalSeconds)),
+      readyFile_(config_.readyFile),
+      statsTimer_(io),
+      drainTimer_(io) {}
+
+Hub::~Hub() {
+  *alive_ = false;
+  statsTimer_.cancel();
+  drainTimer_.cancel();
+}
+
+rpc::ConnectionLimits Hub::connectionLimits() const {
+  rpc::ConnectionLimits limits;
+  limits.maxConnections = static_cast<size_t>(config_.maxConnections);
+  limits.maxMessageWords = config_.maxMessageBytes / 8;
+  limits.flowLimitWords = static_cast<size_t>(config_.flowLimitBytes / 8);
+  limits.maxOutboundBytes = static_cast<size_t>(config_.maxOutboundBytes);
+  limits.loginDeadline = millis(config_.loginDeadlineSeconds);
+  return limits;
+}
+
+rpc::LoginPolicy Hub::loginPolicy() const {
+  rpc::LoginPolicy policy;
+  policy.failureDelay = static_cast<int64_t>(config_.loginFailureDelaySeconds * 1000) * kj::MILLISECONDS;
+  policy.maxFailures = static_cast<unsigned>(config_.loginMaxFailures);
+  return policy;
+}
+
+capnp::Capability::Client Hub::makeBootstrap(rpc::ConnectionContext& connection) {
+  auto makeHub = [this](const rpc::LoginIdentity&, rpc::ConnectionContext&) -> schema::Hub::Client {
+    return kj::heap<HubService>(config_.monitor, callStats_);
+  };
+  auto log = [](const std::string& line) { spdlog::info("{}", line); };
+  return kj::heap<rpc::LoginServer>(connection, authenticator_, loginFailures_, port_.timer(),
+                                    loginPolicy(), makeHub, log);
+}
+
+void Hub::start() {
+  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config_.listen.host), config_.listen.port);
+  listener_ = std::make_unique<rpc::RpcListener>(
+      io_, endpoint, connectionLimits(),
+      [this](rpc::ConnectionContext& c) { return makeBootstrap(c); },
+      [](const std::string& line) { spdlog::info("{}", line); });
+  auto bound = listener_->localEndpoint();
+  spdlog::info("event=listening name=rpc address={} port={}", bound.address().to_string(), bound.port());
+  readyFile_.listening("rpc", bound.address().to_string(), bound.port());
+  for (const auto& user : authenticator_.file().plaintextUsers()) {
+    spdlog::warn("event=plaintext_password user={} file={} hint=\"zenhubctl passwd add {} to hash it\"",
+                 user, config_.passwd, user);
+  }
+  armStatsTimer();
+  readyFile_.ready(::getpid());
+  spdlog::info("event=ready monitor={} pid={}", config_.monitor, ::getpid());
+  systemd_.ready("serving collectors on " + config_.listen.host + ":" + std::to_string(bound.port()));
+}
+
+uint16_t Hub::rpcPort() const { return listener_ ? listener_->localEndpoint().port() : 0; }
+
+void Hub::drain() {
+  if (draining_) return;
+  draining_ = true;  // set before anything is stopped
+  spdlog::info("event=draining connections={} timeout_s={}", listener_ ? listener_->connectionCount() : 0,
+               config_.drainTimeoutSeconds);
+  systemd_.stopping("draining");
+  readyFile_.stopping();
+  statsTimer_.cancel();
+  if (!listener_) {
+    finishDrain();
+    return;
+  }
+  listener_->stopAccepting();
+  // Nothing the hub answers itself outlives a turn of the loop; close the connections once the
+  // replies already queued have been written, then stop.
+  listener_->closeAll("hub shutting down");
+  drainTimer_.expires_after(millis(config_.drainTimeoutSeconds));
+  drainTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!ec && *alive) finishDrain();
+  });
+  asio::post(io_, [this, alive = alive_]() {
+    if (*alive && listener_->connectionCount() == 0) finishDrain();
+  });
+}
+
+void Hub::finishDrain() {
+  if (stopped_) return;
+  stopped_ = true;
+  drainTimer_.cancel();
+  loopLag_.stop();
+  if (listener_) {
+    port_.fromAsio([&]() { listener_.reset(); });
+  }
+  spdlog::info("event=stopped uptime_s={}",
+               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count());
+  if (onStopped_) onStopped_();
+}
+
+void Hub::reload() {
+  spdlog::info("event=reload_requested");
+  systemd_.reloading();
+  CommandLine fresh = reparse_();
+  if (fresh.exitCode > 0) {
+    std::istringstream lines(fresh.output);
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty()) spdlog::error("event=reload_config_error detail=\"{}\"", line);
+    }
+    spdlog::error("event=reload_failed reason=\"configuration invalid; keeping the running one\"");
+  } else {
+    HubConfig& next = fresh.config;
+    if (next.listen.str() != config_.listen.str()) {
+      spdlog::warn("event=reload_needs_restart setting=listen running={} configured={}",
+                   config_.listen.str(), next.listen.str());
+      next.listen = config_.listen;
+    }
+    next.readyFile = config_.readyFile;
+    config_ = next;
+    setLogLevel(config_.logLevel);
+    try {
+      authenticator_.replace(rpc::PasswdFile::load(config_.passwd));
+      spdlog::info("event=passwd_reloaded file={} users={}", config_.passwd, authenticator_.file().users().size());
+    } catch (const rpc::PasswdError& e) {
+      spdlog::error("event=passwd_reload_failed file={} keeping=old error=\"{}\"", config_.passwd, e.what());
+    }
+    armStatsTimer();
+    spdlog::info("event=reloaded log_level={}", config_.logLevel);
+  }
+  systemd_.status("serving collectors");
+}
+
+void Hub::toggleDebug() {
+  auto level = hub::toggleDebug(config_.logLevel);
+  spdlog::warn("event=log_level level={}", level);
+}
+
+HubSnapshot Hub::snapshot() const {
+  HubSnapshot s;
+  s.instanceId = config_.monitor;
+  s.uptime = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_);
+  if (listener_) {
+    s.connections = listener_->connectionCount();
+    s.acceptedTotal = listener_->acceptedTotal();
+    s.droppedTotal = listener_->droppedTotal();
+  }
+  s.loginFailures = loginFailures_.total();
+  s.lagLast = loopLag_.last();
+  s.lagMean = loopLag_.mean();
+  s.lagMax = loopLag_.maxEver();
+  s.methods = callStats_.byTotal();
+  return s;
+}
+
+void Hub::logReport() {
+  std::istringstream lines(formatReport(snapshot()));
+  spdlog::info("event=stats_report");
+  for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+}
+
+void Hub::armStatsTimer() {
+  statsTimer_.cancel();
+  if (config_.statsIntervalSeconds <= 0 || draining_) return;
+  statsTimer_.expires_after(millis(config_.statsIntervalSeconds));
+  statsTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (ec || !*alive) return;
+    logReport();
+    armStatsTimer();
+  });
+}
+
+}  // namespace zenhub::hub

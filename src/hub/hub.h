@@ -1,0 +1,84 @@
+// The zenhub daemon's core: owns the collector listener, the login machinery, the stats and the
+// lifecycle (start, reload, drain). Built by main with the real io_context and event port;
+// tests construct it the same way. Shutdown is an input: drain(), never a side effect.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "hub/call_stats.h"
+#include "hub/config.h"
+#include "hub/loop_lag.h"
+#include "hub/options.h"
+#include "hub/ready_file.h"
+#include "hub/stats_report.h"
+#include "hub/systemd_notifier.h"
+#include "rpc/authenticator.h"
+#include "rpc/event_port.h"
+#include "rpc/login.h"
+#include "rpc/passwd_file.h"
+#include "rpc/rpc_listener.h"
+
+namespace zenhub::hub {
+
+class Hub {
+ public:
+  // Re-reads the configuration (file + the original flags) for SIGHUP.
+  using Reparse = std::function<CommandLine()>;
+
+  // `io` and `port` must outlive the hub. `onStopped` runs once drain() has finished (main stops
+  // the loop there).
+  Hub(boost::asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::PasswdFile passwd,
+      Reparse reparse, std::function<void()> onStopped);
+  ~Hub();
+
+  // Binds the listeners, writes the ready file and tells systemd. Throws on a bind failure.
+  void start();
+  // SIGTERM/SIGINT: stop accepting, close connections, then onStopped. Idempotent.
+  void drain();
+  // SIGHUP: re-read the configuration and the password file; a broken one is logged and the old
+  // one kept. Connections stay.
+  void reload();
+  // SIGUSR1.
+  void toggleDebug();
+  // SIGUSR2: the report, logged line by line.
+  void logReport();
+
+  HubSnapshot snapshot() const;
+  const HubConfig& config() const { return config_; }
+  bool draining() const { return draining_; }
+  uint16_t rpcPort() const;
+
+ private:
+  capnp::Capability::Client makeBootstrap(rpc::ConnectionContext& connection);
+  void finishDrain();
+  void armStatsTimer();
+  rpc::ConnectionLimits connectionLimits() const;
+  rpc::LoginPolicy loginPolicy() const;
+
+  boost::asio::io_context& io_;
+  rpc::AsioEventPort& port_;
+  HubConfig config_;
+  Reparse reparse_;
+  std::function<void()> onStopped_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  bool draining_ = false;
+  bool stopped_ = false;
+
+  CallStats callStats_;
+  rpc::LoginFailures loginFailures_;
+  rpc::PasswordAuthenticator authenticator_;
+  SystemdNotifier systemd_;
+  LoopLagMonitor loopLag_;
+  ReadyFile readyFile_;
+  boost::asio::steady_timer statsTimer_;
+  boost::asio::steady_timer drainTimer_;
+  std::unique_ptr<rpc::RpcListener> listener_;  // last: connections go first
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace zenhub::hub

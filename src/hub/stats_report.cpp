@@ -1,0 +1,44 @@
+#include "hub/stats_report.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <ctime>
+
+namespace zenhub::hub {
+
+std::string formatDuration(std::chrono::nanoseconds d) {
+  auto total = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
+}
+
+namespace {
+std::string formatTime(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}", tm);
+}
+double ms(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e6; }
+}  // namespace
+
+std::string formatReport(const HubSnapshot& s) {
+  std::string out;
+  out += "Hub Statistics:\n";
+  out += fmt::format("   {:<22}: {}\n", "Instance", s.instanceId);
+  out += fmt::format("   {:<22}: {}\n", "Uptime", formatDuration(s.uptime));
+  out += fmt::format("   {:<22}: {} (accepted {}, dropped {})\n", "Connections", s.connections,
+                     s.acceptedTotal, s.droppedTotal);
+  out += fmt::format("   {:<22}: {}\n", "Failed logins", s.loginFailures);
+  out += fmt::format("   {:<22}: last {:.2f} ms, mean {:.2f} ms, max {:.2f} ms\n", "Event-loop lag",
+                     ms(s.lagLast), ms(s.lagMean), ms(s.lagMax));
+  out += "\nService Call Statistics:\n";
+  out += fmt::format("   {:<32} {:>8} {:>13} {}\n", "method", "count", "running_total", "last_called_time");
+  for (const auto& m : s.methods) {
+    out += fmt::format(" - {:<32} {:>8} {:>13}  {}\n", m.name, m.count, formatDuration(m.total),
+                       formatTime(m.lastCalled));
+  }
+  return out;
+}
+
+}  // namespace zenhub::hub

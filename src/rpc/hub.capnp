@@ -1,0 +1,36 @@
+# The collector-facing protocol of zenhub: the public API that collectors (in any language with
+# Cap'n Proto bindings) use. Evolve it only compatibly: add fields and methods at the end with new
+# ordinals, never renumber or change a type.
+#
+# A connection starts with the bootstrap capability, `Login`; nothing else is reachable until a
+# login succeeds. Errors are Cap'n Proto exceptions whose description starts with a stable code,
+# "zenhub.<code>: <message>" (see docs/collector-protocol.md for the list).
+@0xc4edfea0dc8eec8e;
+
+$import "/capnp/c++.capnp".namespace("zenhub::schema");
+
+struct ClientInfo {
+  # Who is connecting: logged by the hub and shown in its connection stats.
+  name @0 :Text;        # the collector daemon, e.g. "zenperfsnmp"
+  version @1 :Text;     # its version string
+  monitor @2 :Text;     # the collector (monitor) it serves, e.g. "localhost"; may be empty
+}
+
+interface Login {
+  # The bootstrap capability.
+  login @0 (user :Text, password :Text, clientInfo :ClientInfo) -> (hub :Hub);
+  # Checks the credentials against the hub's password file. On success returns the `Hub`
+  # capability for this connection. A failure is answered after a delay with
+  # "zenhub.authFailed"; the connection stays usable for another attempt, and is closed after
+  # the configured number of failures.
+}
+
+interface Hub {
+  # What a logged-in collector may do.
+  ping @0 () -> (reply :Text);
+  # Liveness check: replies "pong".
+
+  getHubInstanceId @1 () -> (id :Text);
+  # A stable name of this hub (its configured monitor / instance id), for collectors that talk
+  # to several hubs.
+}

@@ -1,0 +1,16 @@
+// The scenarios of zenhub-bench. Each prints one JSON object per measurement (medians, the
+// baseline measured in the same run, the ratio, the target and pass/fail) and returns 0 when it
+// ran (a missed target is reported in the JSON, not by the exit code).
+#pragma once
+
+#include "bench.h"
+
+namespace zenhub::bench {
+
+// Ping calls/s through the hub's RPC front end versus a plain capnp::EzRpcServer (rpc_bench.cpp).
+int runThroughput(const Options& options);
+// Store: load of a generated model and changesSince over 10,000 changed oids, per backend
+// (store_bench.cpp).
+int runStore(const Options& options);
+
+}  // namespace zenhub::bench

@@ -1,0 +1,167 @@
+#include "hub_process.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace zenhub::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::string tmpl = (fs::temp_directory_path() / "zenhub-test-XXXXXX").string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& text) const {
+  std::string p = file(name);
+  std::ofstream out(p, std::ios::trunc);
+  out << text;
+  return p;
+}
+
+std::string binDir() { return ZENHUB_BIN_DIR; }
+
+HubProcess::HubProcess(std::string configYaml, std::string passwd) {
+  dir_.write("zenhub.yaml", configYaml);
+  dir_.write("hubpasswd", passwd);
+}
+
+HubProcess::~HubProcess() {
+  if (pid_ > 0 && !exitCode_) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  if (pidfd_ >= 0) ::close(pidfd_);
+  if (stderrFd_ >= 0) {
+    drainOutput(0);
+    ::close(stderrFd_);
+  }
+  if (::testing::Test::HasFailure()) {
+    std::cerr << "---- zenhub log (pid " << pid_ << ") ----\n" << log_ << "---- end of log ----\n";
+  }
+}
+
+void HubProcess::start(const std::vector<std::string>& extraArgs) {
+  std::vector<std::string> args = {"--config",     configPath(),        "--passwd",
+                                   passwdPath(),   "--listen",          "127.0.0.1:0",
+                                   "--ready-file", dir_.file("ready.json")};
+  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+  startRaw(args);
+}
+
+void HubProcess::startRaw(const std::vector<std::string>& args) {
+  int pipeFds[2];
+  if (::pipe2(pipeFds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  std::string exe = binDir() + "/zenhub";
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(exe.c_str()));
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(pipeFds[1], STDERR_FILENO);
+    ::dup2(pipeFds[1], STDOUT_FILENO);
+    ::execv(exe.c_str(), argv.data());
+    std::perror("execv zenhub");
+    ::_exit(127);
+  }
+  ::close(pipeFds[1]);
+  stderrFd_ = pipeFds[0];
+  ::fcntl(stderrFd_, F_SETFL, O_NONBLOCK);
+  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  if (pidfd_ < 0) throw std::runtime_error("pidfd_open failed");
+}
+
+void HubProcess::drainOutput(int timeoutMs) {
+  if (stderrFd_ < 0) return;
+  pollfd p{stderrFd_, POLLIN, 0};
+  if (::poll(&p, 1, timeoutMs) <= 0) return;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(stderrFd_, buf, sizeof buf);
+    if (n <= 0) break;
+    log_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+const std::string& HubProcess::log() {
+  drainOutput(0);
+  return log_;
+}
+
+std::optional<size_t> HubProcess::waitForLog(const std::string& text, size_t from,
+                                             std::chrono::milliseconds deadline) {
+  auto until = Clock::now() + deadline;
+  for (;;) {
+    drainOutput(0);
+    auto at = log_.find(text, from);
+    if (at != std::string::npos) return at + text.size();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (left <= 0) return std::nullopt;
+    drainOutput(static_cast<int>(std::min<long>(left, 100)));  // waits for output, not a sleep
+  }
+}
+
+bool HubProcess::waitReady(std::chrono::milliseconds deadline) {
+  if (!waitForLog("event=ready", 0, deadline)) return false;
+  std::ifstream in(dir_.file("ready.json"));
+  std::regex listening(R"re(\{"event":"listening","name":"([a-z]+)","address":"[^"]*","port":([0-9]+)\})re");
+  bool ready = false;
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, listening)) ports_[m[1]] = static_cast<uint16_t>(std::stoi(m[2]));
+    if (line.rfind(R"({"event":"ready")", 0) == 0) ready = true;
+  }
+  return ready && !ports_.empty();
+}
+
+uint16_t HubProcess::port(const std::string& listener) const {
+  auto it = ports_.find(listener);
+  return it == ports_.end() ? 0 : it->second;
+}
+
+void HubProcess::signal(int sig) { ::kill(pid_, sig); }
+
+std::optional<int> HubProcess::waitExit(std::chrono::milliseconds deadline) {
+  if (exitCode_) return exitCode_;
+  auto until = Clock::now() + deadline;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    pollfd p{pidfd_, POLLIN, 0};
+    ::poll(&p, 1, static_cast<int>(std::max<long>(0, std::min<long>(left, 100))));
+    drainOutput(0);
+    int status = 0;
+    pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      drainOutput(50);
+      exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exitCode_;
+    }
+    if (left <= 0) return std::nullopt;
+  }
+}
+
+}  // namespace zenhub::testing

@@ -1,0 +1,77 @@
+// HubProcess: starts the real zenhub binary for an integration test, with a temp directory,
+// config and password file, on port 0. It waits for events (log lines, exit) with deadlines,
+// never with sleeps, and always kills and reaps the process; on a failed test it prints the log.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zenhub::testing {
+
+// A fresh temporary directory, removed with its contents on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes `text` to `name` inside the directory and returns the full path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+std::string binDir();  // build/bin, from the ZENHUB_BIN_DIR compile definition
+
+class HubProcess {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::seconds kDeadline{10};
+
+  // Writes `passwd` (default admin:zenoss, plaintext) and `configYaml` into a temp dir.
+  explicit HubProcess(std::string configYaml = "", std::string passwd = "admin:zenoss\n");
+  ~HubProcess();
+
+  // Starts zenhub with --config, --passwd, --listen 127.0.0.1:0, --ready-file plus `extraArgs`.
+  void start(const std::vector<std::string>& extraArgs = {});
+  // Starts zenhub with exactly `args` (for bad-config tests).
+  void startRaw(const std::vector<std::string>& args);
+  // Waits for {"event":"ready"} and reads the listeners; returns false at the deadline.
+  bool waitReady(std::chrono::milliseconds deadline = kDeadline);
+  uint16_t port(const std::string& listener = "rpc") const;
+
+  // Waits until the log contains `text` (searching from `from`, a log offset); returns the
+  // offset just after it, or nullopt at the deadline.
+  std::optional<size_t> waitForLog(const std::string& text, size_t from = 0,
+                                   std::chrono::milliseconds deadline = kDeadline);
+  const std::string& log();  // all stderr so far
+  size_t logSize() { return log().size(); }
+
+  void signal(int sig);
+  // Waits for the process to exit; returns its exit code (128+signal when killed), or nullopt
+  // at the deadline.
+  std::optional<int> waitExit(std::chrono::milliseconds deadline = kDeadline);
+  pid_t pid() const { return pid_; }
+  TempDir& dir() { return dir_; }
+  std::string configPath() const { return dir_.file("zenhub.yaml"); }
+  std::string passwdPath() const { return dir_.file("hubpasswd"); }
+
+ private:
+  void drainOutput(int timeoutMs);
+
+  TempDir dir_;
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  int stderrFd_ = -1;
+  std::string log_;
+  std::optional<int> exitCode_;
+  std::map<std::string, uint16_t> ports_;
+};
+
+}  // namespace zenhub::testing
