@@ -126,16 +126,22 @@ std::optional<size_t> HubProcess::waitForLog(const std::string& text, size_t fro
 }
 
 bool HubProcess::waitReady(std::chrono::milliseconds deadline) {
-  if (!waitForLog("event=ready", 0, deadline)) return false;
-  std::ifstream in(dir_.file("ready.json"));
+  // The ready file is the contract (it works at any log level); between reads, wait on the
+  // child's output or its exit, never a blind sleep.
+  auto until = Clock::now() + deadline;
   std::regex listening(R"re(\{"event":"listening","name":"([a-z]+)","address":"[^"]*","port":([0-9]+)\})re");
-  bool ready = false;
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_match(line, m, listening)) ports_[m[1]] = static_cast<uint16_t>(std::stoi(m[2]));
-    if (line.rfind(R"({"event":"ready")", 0) == 0) ready = true;
+  for (;;) {
+    std::ifstream in(dir_.file("ready.json"));
+    bool ready = false;
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_match(line, m, listening)) ports_[m[1]] = static_cast<uint16_t>(std::stoi(m[2]));
+      if (line.rfind(R"({"event":"ready")", 0) == 0) ready = true;
+    }
+    if (ready) return !ports_.empty();
+    if (Clock::now() >= until) return false;
+    if (waitExit(std::chrono::milliseconds(20))) return false;  // it died instead
   }
-  return ready && !ports_.empty();
 }
 
 uint16_t HubProcess::port(const std::string& listener) const {

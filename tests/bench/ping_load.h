@@ -1,0 +1,26 @@
+// Drives ping load against a hub-protocol server (zenhub or the baseline): `connections`
+// connections, each logged in and keeping `inFlight` pings outstanding, for `duration`.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace zenhub::bench {
+
+struct LoadResult {
+  uint64_t calls = 0;
+  double seconds = 0;
+  double callsPerSecond() const { return seconds > 0 ? static_cast<double>(calls) / seconds : 0; }
+};
+
+// Runs on the calling thread with its own KJ loop. Throws kj::Exception on connection errors.
+LoadResult runPingLoad(uint16_t port, int connections, int inFlight, std::chrono::milliseconds duration,
+                       const std::string& user, const std::string& password);
+
+// Serves Login/Hub.ping with a plain capnp::EzRpcServer on 127.0.0.1:0 (the baseline: Cap'n
+// Proto's own event loop, no asio, no login check) and writes the port to `portFile`. Runs
+// until killed.
+int serveBaseline(const std::string& portFile);
+
+}  // namespace zenhub::bench
