@@ -1,0 +1,113 @@
+#include "hub/config.h"
+
+#include <gtest/gtest.h>
+
+#include "hub/options.h"
+
+namespace zenhub::hub {
+namespace {
+
+TEST(Config, EmptyFileKeepsDefaults) {
+  HubConfig c;
+  applyYaml(c, "", "zenhub.yaml");
+  EXPECT_EQ(c.monitor, "localhost");
+  EXPECT_EQ(c.listen.str(), "127.0.0.1:8789");
+  EXPECT_EQ(c.workers, 2);
+}
+
+TEST(Config, ReadsEverySettingKind) {
+  HubConfig c;
+  applyYaml(c,
+            "monitor: hub2\nlisten: '[::1]:0'\nworkers: 4\nlog_level: debug\n"
+            "max_outbound_bytes: 1048576\nlogin_deadline: 2.5\nstore: postgresql://z@h:5432/m\n",
+            "f.yaml");
+  EXPECT_EQ(c.monitor, "hub2");
+  EXPECT_EQ(c.listen.host, "::1");
+  EXPECT_EQ(c.listen.port, 0);
+  EXPECT_EQ(c.workers, 4);
+  EXPECT_EQ(c.logLevel, "debug");
+  EXPECT_EQ(c.maxOutboundBytes, 1048576u);
+  EXPECT_DOUBLE_EQ(c.loginDeadlineSeconds, 2.5);
+  EXPECT_EQ(c.store, "postgresql://z@h:5432/m");
+}
+
+TEST(Config, ReportsEveryErrorWithLineAndColumn) {
+  HubConfig c;
+  try {
+    applyYaml(c, "workers: 0\nmonitr: x\nlisten: nohost\nlogin_deadline: soon\n", "f.yaml");
+    FAIL() << "accepted a bad file";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.errors().size(), 4u) << e.what();
+    EXPECT_EQ(e.errors()[0], "f.yaml:1:10: workers: must be between 1 and 256");
+    EXPECT_EQ(e.errors()[1], "f.yaml:2:1: unknown setting 'monitr'");
+    EXPECT_EQ(e.errors()[2], "f.yaml:3:9: listen: expected host:port, got 'nohost'");
+    EXPECT_EQ(e.errors()[3], "f.yaml:4:17: login_deadline: expected a number of seconds, got 'soon'");
+  }
+}
+
+TEST(Config, SyntaxErrorNamesItsPosition) {
+  HubConfig c;
+  try {
+    applyYaml(c, "monitor: a\nlisten: a: b\n", "f.yaml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.errors().size(), 1u);
+    EXPECT_EQ(e.errors()[0].rfind("f.yaml:2:", 0), 0u) << e.errors()[0];
+  }
+}
+
+TEST(Config, NonMappingIsRefused) {
+  HubConfig c;
+  EXPECT_THROW(applyYaml(c, "- a\n- b\n", "f.yaml"), ConfigError);
+}
+
+TEST(Config, ParsesEndpoints) {
+  EXPECT_EQ(parseEndpoint("0.0.0.0:8789").port, 8789);
+  EXPECT_EQ(parseEndpoint("[::]:1").host, "::");
+  EXPECT_THROW(parseEndpoint("host:99999"), std::invalid_argument);
+  EXPECT_THROW(parseEndpoint(":80"), std::invalid_argument);
+  EXPECT_THROW(parseEndpoint("host:"), std::invalid_argument);
+  EXPECT_THROW(parseEndpoint("host:8x"), std::invalid_argument);
+}
+
+TEST(Config, ValidateRejectsUnknownStoreScheme) {
+  HubConfig c;
+  c.store = "mysql://x";
+  auto errors = validate(c);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("store"), std::string::npos);
+}
+
+TEST(CommandLine, FlagsOverrideTheFile) {
+  char tmpl[] = "/tmp/zenhub-config-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  std::string yaml = "monitor: fromfile\nworkers: 3\n";
+  ASSERT_EQ(::write(fd, yaml.data(), yaml.size()), static_cast<ssize_t>(yaml.size()));
+  ::close(fd);
+  const char* argv[] = {"zenhub", "--config", tmpl, "--workers", "5", "--listen", "127.0.0.1:0"};
+  auto cl = parseCommandLine(7, argv);
+  ::unlink(tmpl);
+  ASSERT_EQ(cl.exitCode, -1) << cl.output;
+  EXPECT_EQ(cl.config.monitor, "fromfile");
+  EXPECT_EQ(cl.config.workers, 5);
+  EXPECT_EQ(cl.config.listen.port, 0);
+}
+
+TEST(CommandLine, BadFlagValuesAreAllReported) {
+  const char* argv[] = {"zenhub", "--workers", "0", "--listen", "nowhere", "--log-level", "loud"};
+  auto cl = parseCommandLine(7, argv);
+  EXPECT_EQ(cl.exitCode, 2);
+  EXPECT_NE(cl.output.find("--workers"), std::string::npos) << cl.output;
+  EXPECT_NE(cl.output.find("--listen"), std::string::npos) << cl.output;
+  EXPECT_NE(cl.output.find("log_level"), std::string::npos) << cl.output;
+}
+
+TEST(CommandLine, UnknownFlagExitsTwo) {
+  const char* argv[] = {"zenhub", "--listne", "x"};
+  auto cl = parseCommandLine(3, argv);
+  EXPECT_EQ(cl.exitCode, 2);
+}
+
+}  // namespace
+}  // namespace zenhub::hub
