@@ -21,12 +21,14 @@ std::chrono::milliseconds millis(double seconds) {
 }  // namespace
 
 Hub::Hub(asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::PasswdFile passwd,
-         Reparse reparse, std::function<void()> onStopped)
+         CallExecutor& executor, Reparse reparse, std::function<void()> onStopped)
     : io_(io),
       port_(port),
       config_(std::move(config)),
       reparse_(std::move(reparse)),
       onStopped_(std::move(onStopped)),
+      monitors_(io, config_.store),
+      services_(executor, monitors_, callStats_),
       authenticator_(io, std::move(passwd)),
       systemd_(io),
       loopLag_(io, millis(config_.loopLagIntervalSeconds)),
@@ -58,8 +60,8 @@ rpc::LoginPolicy Hub::loginPolicy() const {
 }
 
 capnp::Capability::Client Hub::makeBootstrap(rpc::ConnectionContext& connection) {
-  auto makeHub = [this](const rpc::LoginIdentity&, rpc::ConnectionContext&) -> schema::Hub::Client {
-    return kj::heap<HubService>(config_.monitor, callStats_);
+  auto makeHub = [this](const rpc::LoginIdentity&, rpc::ConnectionContext& c) -> schema::Hub::Client {
+    return kj::heap<HubService>(config_.monitor, callStats_, services_, c);
   };
   auto log = [](const std::string& line) { spdlog::info("{}", line); };
   return kj::heap<rpc::LoginServer>(connection, authenticator_, loginFailures_, port_.timer(),
@@ -176,6 +178,9 @@ HubSnapshot Hub::snapshot() const {
   s.lagMean = loopLag_.mean();
   s.lagMax = loopLag_.maxEver();
   s.methods = callStats_.byTotal();
+  for (const auto& [key, inst] : services_.instances()) {
+    s.services.push_back({inst->name(), inst->monitor(), inst->listeners().size(), inst->calls});
+  }
   return s;
 }
 

@@ -10,11 +10,14 @@
 #include <memory>
 #include <string>
 
+#include "hub/call_executor.h"
 #include "hub/call_stats.h"
 #include "hub/config.h"
 #include "hub/loop_lag.h"
+#include "hub/monitor_directory.h"
 #include "hub/options.h"
 #include "hub/ready_file.h"
+#include "hub/service_manager.h"
 #include "hub/stats_report.h"
 #include "hub/systemd_notifier.h"
 #include "rpc/authenticator.h"
@@ -30,10 +33,10 @@ class Hub {
   // Re-reads the configuration (file + the original flags) for SIGHUP.
   using Reparse = std::function<CommandLine()>;
 
-  // `io` and `port` must outlive the hub. `onStopped` runs once drain() has finished (main stops
-  // the loop there).
+  // `io`, `port` and `executor` (where service calls run) must outlive the hub. `onStopped` runs
+  // once drain() has finished (main stops the loop there).
   Hub(boost::asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::PasswdFile passwd,
-      Reparse reparse, std::function<void()> onStopped);
+      CallExecutor& executor, Reparse reparse, std::function<void()> onStopped);
   ~Hub();
 
   // Binds the listeners, writes the ready file and tells systemd. Throws on a bind failure.
@@ -52,6 +55,7 @@ class Hub {
   const HubConfig& config() const { return config_; }
   bool draining() const { return draining_; }
   uint16_t rpcPort() const;
+  const ServiceManager& services() const { return services_; }
 
  private:
   capnp::Capability::Client makeBootstrap(rpc::ConnectionContext& connection);
@@ -70,6 +74,8 @@ class Hub {
   bool stopped_ = false;
 
   CallStats callStats_;
+  MonitorDirectory monitors_;
+  ServiceManager services_;
   rpc::LoginFailures loginFailures_;
   rpc::PasswordAuthenticator authenticator_;
   SystemdNotifier systemd_;

@@ -1,25 +1,32 @@
 // The `Hub` capability a collector gets after logging in (one per connection). Calls the hub
-// answers itself: ping and getHubInstanceId; service lookups are added with the service manager.
+// answers itself (ping, getHubInstanceId) and service lookups (getService, via the ServiceManager).
 #pragma once
 
 #include <string>
 
 #include "hub.capnp.h"
 #include "hub/call_stats.h"
+#include "hub/service_manager.h"
+#include "rpc/rpc_listener.h"
 
 namespace zenhub::hub {
 
 class HubService final : public schema::Hub::Server {
  public:
-  // `stats` belongs to the hub and outlives every connection.
-  HubService(std::string instanceId, CallStats& stats);
+  // `stats` and `services` belong to the hub and outlive every connection; `connection` is the
+  // one this capability was handed out on (it owns the RPC system that owns this object).
+  HubService(std::string instanceId, CallStats& stats, ServiceManager& services,
+             rpc::ConnectionContext& connection);
 
   kj::Promise<void> ping(PingContext context) override;
   kj::Promise<void> getHubInstanceId(GetHubInstanceIdContext context) override;
+  kj::Promise<void> getService(GetServiceContext context) override;
 
  private:
   std::string instanceId_;
   CallStats& stats_;
+  ServiceManager& services_;
+  rpc::ConnectionContext& connection_;
 };
 
 }  // namespace zenhub::hub

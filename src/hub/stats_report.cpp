@@ -32,6 +32,11 @@ std::string formatReport(const HubSnapshot& s) {
   out += fmt::format("   {:<22}: {}\n", "Failed logins", s.loginFailures);
   out += fmt::format("   {:<22}: last {:.2f} ms, mean {:.2f} ms, max {:.2f} ms\n", "Event-loop lag",
                      ms(s.lagLast), ms(s.lagMean), ms(s.lagMax));
+  out += "\nService Instances:\n";
+  out += fmt::format("   {:<20} {:<20} {:>9} {:>8}\n", "service", "monitor", "listeners", "calls");
+  for (const auto& i : s.services) {
+    out += fmt::format(" - {:<20} {:<20} {:>9} {:>8}\n", i.name, i.monitor, i.listeners, i.calls);
+  }
   out += "\nService Call Statistics:\n";
   out += fmt::format("   {:<32} {:>8} {:>13} {}\n", "method", "count", "running_total", "last_called_time");
   for (const auto& m : s.methods) {

@@ -11,6 +11,13 @@
 
 namespace zenhub::hub {
 
+struct ServiceInstanceStats {
+  std::string name;
+  std::string monitor;
+  size_t listeners = 0;
+  uint64_t calls = 0;
+};
+
 struct HubSnapshot {
   std::string instanceId;
   std::chrono::seconds uptime{0};
@@ -20,6 +27,7 @@ struct HubSnapshot {
   uint64_t loginFailures = 0;
   std::chrono::nanoseconds lagLast{0}, lagMean{0}, lagMax{0};
   std::vector<MethodStats> methods;  // sorted by total, largest first
+  std::vector<ServiceInstanceStats> services;
 };
 
 // "H:MM:SS".

@@ -7,12 +7,12 @@
 #include <kj/async.h>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/thread_pool.hpp>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 
+#include "rpc/off_loop.h"
 #include "rpc/passwd_file.h"
 
 namespace zenhub::rpc {
@@ -32,18 +32,12 @@ class PasswordAuthenticator {
 
  private:
   std::string digest(const std::string& user, const std::string& password) const;
-  void deliver(uint64_t id, bool ok, const std::string& user, const std::string& rememberAs,
-               uint64_t generation);
 
-  boost::asio::io_context& io_;
   std::shared_ptr<const PasswdFile> file_;
   uint64_t generation_ = 0;  // bumped by replace(); late answers for an old file are not cached
   std::string key_;           // random per process, keys the remembered digests
   std::map<std::string, std::string> remembered_;  // user -> digest of a password that worked
-  std::map<uint64_t, kj::Own<kj::PromiseFulfiller<bool>>> pending_;
-  uint64_t nextId_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  boost::asio::thread_pool pool_{1};
+  OffLoopRunner crypt_;  // one thread: crypt(3) for logins not remembered
 };
 
 }  // namespace zenhub::rpc

@@ -37,7 +37,7 @@ class AsioEventPort final : public kj::EventPort {
   kj::EventLoop& loop() { return loop_; }
   kj::WaitScope& waitScope() { return waitScope_; }
   // A kj::Timer on asio's clock, for KJ code (TLS handshake timeouts, login delays).
-  kj::Timer& timer() { return timer_; }
+  kj::Timer& timer() { return timerFront_; }
   boost::asio::io_context& ioContext() { return io_; }
 
   // Runs `func` (an asio completion that fulfils KJ promises), then the KJ work it made runnable,
@@ -67,8 +67,31 @@ class AsioEventPort final : public kj::EventPort {
 
   boost::asio::io_context& io_;
   const unsigned maxTurns_;
+  // What timer() hands out: kj::TimerImpl tells nobody when an earlier timer is set, and the asio
+  // timer driving it is otherwise re-armed only after a KJ slice, so a timer set outside a slice
+  // (start-up code before io.run(), a plain asio handler) would never fire. This one arms it.
+  class ArmingTimer final : public kj::Timer {
+   public:
+    explicit ArmingTimer(AsioEventPort& port) : port_(port) {}
+    kj::TimePoint now() const override { return port_.timer_.now(); }
+    kj::Promise<void> atTime(kj::TimePoint time) override {
+      auto promise = port_.timer_.atTime(time);
+      port_.armTimer();
+      return promise;
+    }
+    kj::Promise<void> afterDelay(kj::Duration delay) override {
+      auto promise = port_.timer_.afterDelay(delay);
+      port_.armTimer();
+      return promise;
+    }
+
+   private:
+    AsioEventPort& port_;
+  };
+
   const kj::MonotonicClock& clock_;
   kj::TimerImpl timer_;
+  ArmingTimer timerFront_{*this};
   boost::asio::steady_timer timerDriver_;
   bool timerArmed_ = false;
   kj::TimePoint timerArmedFor_;

@@ -9,6 +9,8 @@
 
 $import "/capnp/c++.capnp".namespace("zenhub::schema");
 
+using Services = import "services.capnp";
+
 struct ClientInfo {
   # Who is connecting: logged by the hub and shown in its connection stats.
   name @0 :Text;        # the collector daemon, e.g. "zenperfsnmp"
@@ -33,4 +35,12 @@ interface Hub {
   getHubInstanceId @1 () -> (id :Text);
   # A stable name of this hub (its configured monitor / instance id), for collectors that talk
   # to several hubs.
+
+  getService @2 (name :Text, monitor :Text, listener :Services.ServiceListener,
+                 options :List(Services.Option)) -> (service :Capability);
+  # The service `name` (e.g. "PingConfig", "EventService") for the collector `monitor`, cast by
+  # the caller to its interface (services.capnp). One instance serves every collector of that
+  # (name, monitor). `listener` (may be null) receives the pushes for that service until the
+  # connection goes; `options` tune what this listener receives. Errors: zenhub.unknownService,
+  # zenhub.unknownMonitor.
 }

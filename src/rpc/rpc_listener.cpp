@@ -18,16 +18,17 @@ class RpcListener::Connection final : public ConnectionContext {
       : owner_(owner),
         id_(id),
         peer_(std::move(peer)),
+        loginTimer_(owner.io_),
         stream_(std::move(socket)),
         network_(stream_, capnp::rpc::twoparty::Side::SERVER, readerOptions(owner.limits_)),
-        rpc_(capnp::makeRpcServer(network_, owner.bootstrap_(*this))),
-        loginTimer_(owner.io_) {
+        rpc_(capnp::makeRpcServer(network_, owner.bootstrap_(*this))) {
     rpc_.setFlowLimit(owner.limits_.flowLimitWords);
     watch_ = network_.onDisconnect().then(
         [this]() { owner_.scheduleClose(id_, "peer disconnected"); },
         [this](kj::Exception&& e) {
           owner_.scheduleClose(id_, std::string("connection error: ") + e.getDescription().cStr());
         }).eagerlyEvaluate(nullptr);
+    if (authenticated_) return;  // the bootstrap factory authenticated it already
     loginTimer_.expires_after(owner.limits_.loginDeadline);
     loginTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
       if (ec || !*alive || authenticated_) return;
@@ -37,6 +38,7 @@ class RpcListener::Connection final : public ConnectionContext {
   ~Connection() noexcept(false) override {
     *alive_ = false;
     loginTimer_.cancel();
+    for (auto& hook : closeHooks_) hook();
   }
 
   uint64_t id() const override { return id_; }
@@ -47,6 +49,7 @@ class RpcListener::Connection final : public ConnectionContext {
   }
   bool authenticated() const override { return authenticated_; }
   void close(const std::string& reason) override { owner_.scheduleClose(id_, reason); }
+  void onClose(std::function<void()> hook) override { closeHooks_.push_back(std::move(hook)); }
 
   size_t outboundBytes() { return network_.getCurrentQueueSize(); }
 
@@ -62,11 +65,14 @@ class RpcListener::Connection final : public ConnectionContext {
   uint64_t id_;
   std::string peer_;
   bool authenticated_ = false;
+  std::vector<std::function<void()>> closeHooks_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // Before rpc_: the bootstrap factory, called while rpc_ is built, may markAuthenticated(), which
+  // cancels this timer (it was cancelled unconstructed when declared after rpc_).
+  asio::steady_timer loginTimer_;
   TcpStream stream_;
   capnp::TwoPartyVatNetwork network_;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
-  asio::steady_timer loginTimer_;
   kj::Promise<void> watch_ = nullptr;  // last: destroyed first
 };
 

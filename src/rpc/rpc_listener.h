@@ -50,6 +50,9 @@ class ConnectionContext {
   virtual bool authenticated() const = 0;
   // Closes the connection soon (not inside the caller's stack), logging `reason`.
   virtual void close(const std::string& reason) = 0;
+  // Runs `hook` when the connection goes, whatever the reason (before its RPC system is torn
+  // down). Used to drop what the connection registered, such as service listeners.
+  virtual void onClose(std::function<void()> hook) = 0;
 };
 
 class RpcListener {

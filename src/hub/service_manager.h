@@ -1,0 +1,80 @@
+// Service instances, one per (service name, monitor), shared by every collector of that monitor
+// and never evicted (as in ZenHub), with the listeners collectors registered on them. getService
+// checks the name (known to the workers) and the monitor (exists in the store, asked off the
+// loop), and hands out a capability that forwards every call, undecoded, to the CallExecutor.
+// A listener stays registered until its connection goes (or, later, a push to it fails).
+#pragma once
+
+#include <capnp/capability.h>
+#include <kj/async.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hub/call_executor.h"
+#include "hub/call_stats.h"
+#include "hub/monitor_directory.h"
+#include "rpc/rpc_listener.h"
+#include "services.capnp.h"
+
+namespace zenhub::hub {
+
+using ListenerClient = schema::ServiceListener<>::Client;
+
+struct ListenerEntry {
+  uint64_t id = 0;
+  uint64_t connectionId = 0;
+  std::string peer;
+  ListenerClient client = nullptr;
+  ServiceOptions options;
+};
+
+class ServiceInstance {
+ public:
+  ServiceInstance(std::string name, std::string monitor) : name_(std::move(name)), monitor_(std::move(monitor)) {}
+  const std::string& name() const { return name_; }
+  const std::string& monitor() const { return monitor_; }
+  const std::map<uint64_t, ListenerEntry>& listeners() const { return listeners_; }
+  uint64_t addListener(ListenerEntry entry);
+  bool removeListener(uint64_t id) { return listeners_.erase(id) != 0; }
+  uint64_t calls = 0;
+
+ private:
+  std::string name_;
+  std::string monitor_;
+  uint64_t nextListener_ = 1;
+  std::map<uint64_t, ListenerEntry> listeners_;
+};
+
+class ServiceManager {
+ public:
+  // All references must outlive the manager (they belong to the hub).
+  ServiceManager(CallExecutor& executor, MonitorDirectory& monitors, CallStats& stats);
+  ~ServiceManager() { *alive_ = false; }
+
+  // Resolves to the service capability, or rejects with zenhub.unknownService /
+  // zenhub.unknownMonitor (or zenhub.internal when the store cannot be read).
+  kj::Promise<capnp::Capability::Client> getService(const std::string& name, const std::string& monitor,
+                                                    kj::Maybe<ListenerClient> listener, ServiceOptions options,
+                                                    rpc::ConnectionContext& connection);
+
+  const std::map<std::pair<std::string, std::string>, std::unique_ptr<ServiceInstance>>& instances() const {
+    return instances_;
+  }
+  ServiceInstance* find(const std::string& name, const std::string& monitor);
+  size_t listenerCount() const;
+
+ private:
+  ServiceInstance& instance(const std::string& name, const std::string& monitor);
+
+  CallExecutor& executor_;
+  MonitorDirectory& monitors_;
+  CallStats& stats_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<ServiceInstance>> instances_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace zenhub::hub
