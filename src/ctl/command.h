@@ -13,4 +13,10 @@ void addModelCommand(CLI::App& app, int& exitCode);
 // `zenhubctl passwd ...`: manage the hub's password file (passwd_command.cpp).
 void addPasswdCommand(CLI::App& app, int& exitCode);
 
+// `zenhubctl call ...`: call a service method as a collector (call_command.cpp).
+void addCallCommand(CLI::App& app, int& exitCode);
+
+// `zenhubctl watch ...`: register a listener and print each push as a JSON line (watch_command.cpp).
+void addWatchCommand(CLI::App& app, int& exitCode);
+
 }  // namespace zenhub::ctl

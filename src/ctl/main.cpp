@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   int exitCode = 0;
   zenhub::ctl::addModelCommand(app, exitCode);
   zenhub::ctl::addPasswdCommand(app, exitCode);
+  zenhub::ctl::addCallCommand(app, exitCode);
+  zenhub::ctl::addWatchCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

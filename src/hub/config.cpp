@@ -94,6 +94,9 @@ const std::map<std::string, Reader>& settings() {
       {"status_listen", endpoint(&HubConfig::statusListen)},
       {"xmlrpc_listen", endpoint(&HubConfig::xmlrpcListen)},
       {"log_level", choice(&HubConfig::logLevel, logLevels())},
+      {"tls_cert", text(&HubConfig::tlsCert)},
+      {"tls_key", text(&HubConfig::tlsKey)},
+      {"tls_client_ca", text(&HubConfig::tlsClientCa)},
       {"max_connections", integer(&HubConfig::maxConnections, 1, 1000000)},
       {"max_message_bytes", bytes(&HubConfig::maxMessageBytes, 4096)},
       {"flow_limit_bytes", bytes(&HubConfig::flowLimitBytes, 4096)},
@@ -184,6 +187,12 @@ std::vector<std::string> validate(const HubConfig& config) {
     errors.push_back("store: '" + config.store + "' is not a sqlite:// or postgresql:// URI");
   }
   if (config.passwd.empty()) errors.push_back("passwd: must name the password file");
+  if (config.tlsCert.empty() != config.tlsKey.empty()) {
+    errors.push_back("tls_cert and tls_key: give both (TLS on) or neither (TLS off)");
+  }
+  if (!config.tlsClientCa.empty() && config.tlsCert.empty()) {
+    errors.push_back("tls_client_ca: needs tls_cert and tls_key");
+  }
   return errors;
 }
 

@@ -29,6 +29,11 @@ struct HubConfig {
   Endpoint xmlrpcListen{"127.0.0.1", 8081};      // XML-RPC
   std::string logLevel = "info";
   std::string readyFile;                         // CLI only: JSON lines for scripts and tests
+  // TLS for collector connections (kj-tls). Certificate and key together turn it on; a client
+  // CA makes client certificates required and verified (a certificate then stands for a login).
+  std::string tlsCert;
+  std::string tlsKey;
+  std::string tlsClientCa;
   // Connection limits (collector-facing RPC).
   int maxConnections = 4096;
   uint64_t maxMessageBytes = 64ull << 20;

@@ -69,11 +69,18 @@ capnp::Capability::Client Hub::makeBootstrap(rpc::ConnectionContext& connection)
 }
 
 void Hub::start() {
+  if (!config_.tlsCert.empty()) {
+    rpc::TlsFiles files{config_.tlsCert, config_.tlsKey, config_.tlsClientCa};
+    auto deadline = static_cast<int64_t>(config_.loginDeadlineSeconds * 1000) * kj::MILLISECONDS;
+    tls_ = std::make_unique<rpc::TlsServer>(files, port_.timer(), deadline);
+    spdlog::info("event=tls_enabled certificate={} client_certificates={}", config_.tlsCert,
+                 tls_->verifiesClients() ? "required" : "not asked");
+  }
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address(config_.listen.host), config_.listen.port);
   listener_ = std::make_unique<rpc::RpcListener>(
       io_, endpoint, connectionLimits(),
       [this](rpc::ConnectionContext& c) { return makeBootstrap(c); },
-      [](const std::string& line) { spdlog::info("{}", line); });
+      [](const std::string& line) { spdlog::info("{}", line); }, tls_ ? &tls_->context() : nullptr);
   auto bound = listener_->localEndpoint();
   spdlog::info("event=listening name=rpc address={} port={}", bound.address().to_string(), bound.port());
   readyFile_.listening("rpc", bound.address().to_string(), bound.port());

@@ -25,6 +25,7 @@
 #include "rpc/login.h"
 #include "rpc/passwd_file.h"
 #include "rpc/rpc_listener.h"
+#include "rpc/tls_server.h"
 
 namespace zenhub::hub {
 
@@ -83,6 +84,7 @@ class Hub {
   ReadyFile readyFile_;
   boost::asio::steady_timer statsTimer_;
   boost::asio::steady_timer drainTimer_;
+  std::unique_ptr<rpc::TlsServer> tls_;
   std::unique_ptr<rpc::RpcListener> listener_;  // last: connections go first
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -14,7 +14,7 @@ namespace {
 struct Flags {
   std::string config;
   std::optional<std::string> monitor, listen, store, passwd, statusListen, xmlrpcListen, logLevel,
-      readyFile;
+      readyFile, tlsCert, tlsKey, tlsClientCa;
   std::optional<int> workers, maxConnections, loginMaxFailures;
   std::optional<uint64_t> maxMessageBytes, flowLimitBytes, maxOutboundBytes;
   std::optional<double> loginDeadline, loginFailureDelay, drainTimeout, statsInterval, loopLagInterval;
@@ -31,6 +31,9 @@ void defineFlags(CLI::App& app, Flags& f) {
   app.add_option("--xmlrpc-listen", f.xmlrpcListen, "XML-RPC address host:port (default 127.0.0.1:8081)");
   app.add_option("--log-level", f.logLevel, "trace, debug, info, warn, error, critical or off (default info)");
   app.add_option("--ready-file", f.readyFile, "Write JSON lines here once listening: one per listener, then {\"event\":\"ready\"}");
+  app.add_option("--tls-cert", f.tlsCert, "PEM certificate for collector TLS (with --tls-key turns TLS on)");
+  app.add_option("--tls-key", f.tlsKey, "PEM private key of --tls-cert");
+  app.add_option("--tls-client-ca", f.tlsClientCa, "PEM CA: require and verify collector client certificates");
   app.add_option("--max-connections", f.maxConnections, "Most collector connections at once (default 4096)");
   app.add_option("--max-message-bytes", f.maxMessageBytes, "Largest inbound RPC message (default 64 MiB)");
   app.add_option("--flow-limit-bytes", f.flowLimitBytes, "Inbound call bytes in flight per connection (default 8 MiB)");
@@ -97,6 +100,9 @@ CommandLine parseCommandLine(int argc, const char* const* argv) {
   override(errors, "--xmlrpc-listen", f.xmlrpcListen, setEndpoint(c.xmlrpcListen));
   override(errors, "--log-level", f.logLevel, setText(c.logLevel));
   override(errors, "--ready-file", f.readyFile, setText(c.readyFile));
+  override(errors, "--tls-cert", f.tlsCert, setText(c.tlsCert));
+  override(errors, "--tls-key", f.tlsKey, setText(c.tlsKey));
+  override(errors, "--tls-client-ca", f.tlsClientCa, setText(c.tlsClientCa));
   auto positive = [](int& field, const char* what) {
     return [&field, what](const int& v) {
       if (v < 1) throw std::invalid_argument(std::string(what) + " must be at least 1");

@@ -80,7 +80,9 @@ class AsioEventPort final : public kj::EventPort {
       return promise;
     }
     kj::Promise<void> afterDelay(kj::Duration delay) override {
-      auto promise = port_.timer_.afterDelay(delay);
+      // From the clock, not TimerImpl's time, which is only advanced by slices: outside one it
+      // can be arbitrarily stale, and the delay would end early.
+      auto promise = port_.timer_.atTime(port_.clock_.now() + delay);
       port_.armTimer();
       return promise;
     }

@@ -26,7 +26,11 @@ kj::Promise<void> LoginServer::login(LoginContext context) {
     identity.clientVersion = info.getVersion();
     identity.monitor = info.getMonitor();
   }
-  return authenticator_.check(user, password)
+  // A verified TLS client certificate stands for the login of the user it names.
+  bool byCertificate = !connection_.certificateName().empty() && user == connection_.certificateName() &&
+                       password.empty();
+  auto checked = byCertificate ? kj::Promise<bool>(true) : authenticator_.check(user, password);
+  return checked
       .then([this, context, identity = kj::mv(identity)](bool ok) mutable -> kj::Promise<void> {
         if (ok) {
           KJ_IF_MAYBE(existing, hub_) {
@@ -38,7 +42,8 @@ kj::Promise<void> LoginServer::login(LoginContext context) {
           }
           connection_.markAuthenticated();
           log_("event=login_ok id=" + std::to_string(connection_.id()) + " peer=" + connection_.peer() +
-               " user=" + identity.user + " client=" + identity.clientName);
+               " user=" + identity.user + " client=" + identity.clientName +
+               (connection_.certificateName().empty() ? "" : " certificate=" + connection_.certificateName()));
           return kj::READY_NOW;
         }
         ++failuresHere_;

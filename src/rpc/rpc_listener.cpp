@@ -14,13 +14,15 @@ using asio::ip::tcp;
 // then the network, then the stream), and a watcher that reports the peer's disconnect.
 class RpcListener::Connection final : public ConnectionContext {
  public:
-  Connection(RpcListener& owner, uint64_t id, tcp::socket socket, std::string peer)
+  Connection(RpcListener& owner, uint64_t id, kj::Own<kj::AsyncIoStream> stream, std::string peer,
+             std::string certificateName)
       : owner_(owner),
         id_(id),
         peer_(std::move(peer)),
+        certificateName_(std::move(certificateName)),
         loginTimer_(owner.io_),
-        stream_(std::move(socket)),
-        network_(stream_, capnp::rpc::twoparty::Side::SERVER, readerOptions(owner.limits_)),
+        stream_(kj::mv(stream)),
+        network_(*stream_, capnp::rpc::twoparty::Side::SERVER, readerOptions(owner.limits_)),
         rpc_(capnp::makeRpcServer(network_, owner.bootstrap_(*this))) {
     rpc_.setFlowLimit(owner.limits_.flowLimitWords);
     watch_ = network_.onDisconnect().then(
@@ -43,6 +45,7 @@ class RpcListener::Connection final : public ConnectionContext {
 
   uint64_t id() const override { return id_; }
   const std::string& peer() const override { return peer_; }
+  const std::string& certificateName() const override { return certificateName_; }
   void markAuthenticated() override {
     authenticated_ = true;
     loginTimer_.cancel();
@@ -64,26 +67,28 @@ class RpcListener::Connection final : public ConnectionContext {
   RpcListener& owner_;
   uint64_t id_;
   std::string peer_;
+  std::string certificateName_;
   bool authenticated_ = false;
   std::vector<std::function<void()>> closeHooks_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   // Before rpc_: the bootstrap factory, called while rpc_ is built, may markAuthenticated(), which
   // cancels this timer (it was cancelled unconstructed when declared after rpc_).
   asio::steady_timer loginTimer_;
-  TcpStream stream_;
+  kj::Own<kj::AsyncIoStream> stream_;
   capnp::TwoPartyVatNetwork network_;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
   kj::Promise<void> watch_ = nullptr;  // last: destroyed first
 };
 
 RpcListener::RpcListener(asio::io_context& io, tcp::endpoint endpoint, ConnectionLimits limits,
-                         BootstrapFactory bootstrap, Logger log)
+                         BootstrapFactory bootstrap, Logger log, kj::TlsContext* tls)
     : io_(io),
       acceptor_(io),
       limits_(limits),
       bootstrap_(std::move(bootstrap)),
       log_(std::move(log)),
-      sweepTimer_(io) {
+      sweepTimer_(io),
+      tls_(tls) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -133,14 +138,41 @@ void RpcListener::onAccepted(tcp::socket socket) {
   socket.set_option(tcp::no_delay(true), ec);
   if (limits_.keepalive) socket.set_option(asio::socket_base::keep_alive(true), ec);
   ++acceptedTotal_;
-  uint64_t id = nextId_++;
   auto* port = AsioEventPort::current();
   KJ_REQUIRE(port != nullptr, "RpcListener needs an AsioEventPort on this thread");
   // Creating the connection creates KJ promises; run the KJ work it schedules inline.
   port->fromAsio([&]() {
-    connections_.emplace(id, std::make_unique<Connection>(*this, id, std::move(socket), peer));
+    auto stream = kj::heap<TcpStream>(std::move(socket));
+    if (tls_ == nullptr) {
+      addConnection(kj::mv(stream), peer, "");
+      return;
+    }
+    kj::AuthenticatedStream raw{kj::mv(stream), kj::UnknownPeerIdentity::newInstance()};
+    handshakes_.add(tls_->wrapServer(kj::mv(raw)).then(
+        [this, peer](kj::AuthenticatedStream secured) {
+          std::string name;
+          KJ_IF_MAYBE(identity, kj::dynamicDowncastIfAvailable<kj::TlsPeerIdentity>(*secured.peerIdentity)) {
+            if (identity->hasCertificate()) name = identity->getCommonName().cStr();
+          }
+          addConnection(kj::mv(secured.stream), peer, name);
+        },
+        [this, peer](kj::Exception&& e) {
+          ++droppedTotal_;
+          log_("event=tls_handshake_failed peer=" + peer + " error=\"" + e.getDescription().cStr() + "\"");
+        }));
   });
-  log_("event=connection_opened id=" + std::to_string(id) + " peer=" + peer);
+}
+
+void RpcListener::addConnection(kj::Own<kj::AsyncIoStream> stream, const std::string& peer,
+                                std::string certificateName) {
+  uint64_t id = nextId_++;
+  std::string who = certificateName.empty() ? "" : " certificate=" + certificateName;
+  connections_.emplace(id, std::make_unique<Connection>(*this, id, kj::mv(stream), peer, std::move(certificateName)));
+  log_("event=connection_opened id=" + std::to_string(id) + " peer=" + peer + who);
+}
+
+void RpcListener::taskFailed(kj::Exception&& exception) {
+  log_(std::string("event=listener_task_failed error=\"") + exception.getDescription().cStr() + "\"");
 }
 
 void RpcListener::scheduleClose(uint64_t id, const std::string& reason) {

@@ -13,6 +13,7 @@
 #include <capnp/capability.h>
 #include <capnp/rpc-twoparty.h>
 #include <kj/async.h>
+#include <kj/compat/tls.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -45,6 +46,9 @@ class ConnectionContext {
   virtual uint64_t id() const = 0;
   // "address:port" of the peer.
   virtual const std::string& peer() const = 0;
+  // The common name of the peer's TLS client certificate, verified against the configured CA;
+  // empty without TLS or without a client certificate.
+  virtual const std::string& certificateName() const = 0;
   // Cancels the login deadline; the connection now stays until the peer goes.
   virtual void markAuthenticated() = 0;
   virtual bool authenticated() const = 0;
@@ -55,15 +59,17 @@ class ConnectionContext {
   virtual void onClose(std::function<void()> hook) = 0;
 };
 
-class RpcListener {
+class RpcListener final : private kj::TaskSet::ErrorHandler {
  public:
   using BootstrapFactory = std::function<capnp::Capability::Client(ConnectionContext&)>;
   using Logger = std::function<void(const std::string&)>;
 
   // `io` and the thread's AsioEventPort must outlive the listener. `log` receives one line per
-  // connection event (opened, closed and why).
+  // connection event (opened, closed and why). With `tls` (which must outlive the listener)
+  // every connection starts with a TLS handshake, bounded by the login deadline.
   RpcListener(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
-              ConnectionLimits limits, BootstrapFactory bootstrap, Logger log);
+              ConnectionLimits limits, BootstrapFactory bootstrap, Logger log,
+              kj::TlsContext* tls = nullptr);
   ~RpcListener();
 
   boost::asio::ip::tcp::endpoint localEndpoint() const;
@@ -82,6 +88,8 @@ class RpcListener {
 
   void accept();
   void onAccepted(boost::asio::ip::tcp::socket socket);
+  void addConnection(kj::Own<kj::AsyncIoStream> stream, const std::string& peer, std::string certificateName);
+  void taskFailed(kj::Exception&& exception) override;
   void scheduleClose(uint64_t id, const std::string& reason);
   void reap();
   void sweep();
@@ -97,7 +105,9 @@ class RpcListener {
   uint64_t droppedTotal_ = 0;
   std::map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::map<uint64_t, std::string> closing_;  // id -> reason, reaped from a posted handler
+  kj::TlsContext* tls_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  kj::TaskSet handshakes_{*this};  // TLS handshakes in progress; destroyed first
 };
 
 }  // namespace zenhub::rpc

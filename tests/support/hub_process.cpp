@@ -64,10 +64,36 @@ HubProcess::~HubProcess() {
   }
 }
 
+int runCommand(const std::string& command, std::string* output) {
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  std::string out;
+  char buf[4096];
+  while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = ::pclose(p);
+  if (output != nullptr) *output = out;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string HubProcess::loadModel(const std::string& modelFile) {
+  std::string file = modelFile.empty() ? std::string(ZENHUB_SOURCE_DIR) + "/config/sample-model.yaml" : modelFile;
+  std::string ctl = binDir() + "/zenhubctl model --store " + storeUri();
+  std::string out;
+  if (runCommand(ctl + " init", &out) != 0 || runCommand(ctl + " load " + file, &out) != 0) {
+    throw std::runtime_error("cannot load the model: " + out);
+  }
+  haveStore_ = true;
+  return storeUri();
+}
+
 void HubProcess::start(const std::vector<std::string>& extraArgs) {
   std::vector<std::string> args = {"--config",     configPath(),        "--passwd",
                                    passwdPath(),   "--listen",          "127.0.0.1:0",
                                    "--ready-file", dir_.file("ready.json")};
+  if (haveStore_) {
+    args.push_back("--store");
+    args.push_back(storeUri());
+  }
   args.insert(args.end(), extraArgs.begin(), extraArgs.end());
   startRaw(args);
 }

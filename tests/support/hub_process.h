@@ -38,7 +38,13 @@ class HubProcess {
   explicit HubProcess(std::string configYaml = "", std::string passwd = "admin:zenoss\n");
   ~HubProcess();
 
-  // Starts zenhub with --config, --passwd, --listen 127.0.0.1:0, --ready-file plus `extraArgs`.
+  // Creates the store (model.db in the temp dir) with zenhubctl and loads `modelFile` (default:
+  // the sample model) into it; start() then passes --store. Returns the store URI.
+  std::string loadModel(const std::string& modelFile = "");
+  std::string storeUri() const { return "sqlite://" + dir_.file("model.db"); }
+
+  // Starts zenhub with --config, --passwd, --listen 127.0.0.1:0, --ready-file plus `extraArgs`
+  // (and --store when a model was loaded).
   void start(const std::vector<std::string>& extraArgs = {});
   // Starts zenhub with exactly `args` (for bad-config tests).
   void startRaw(const std::vector<std::string>& args);
@@ -72,6 +78,10 @@ class HubProcess {
   std::string log_;
   std::optional<int> exitCode_;
   std::map<std::string, uint16_t> ports_;
+  bool haveStore_ = false;
 };
+
+// Runs a shell command, returns its exit code and (in `output`) its stdout and stderr.
+int runCommand(const std::string& command, std::string* output = nullptr);
 
 }  // namespace zenhub::testing
