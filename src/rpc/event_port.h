@@ -6,7 +6,8 @@
 // Rules (each learnt the hard way, see docs/architecture.md):
 // - KJ is never run from inside setRunnable(): that is called in the middle of KJ turns. A slice
 //   is posted instead; a slice that stops with work left re-posts itself.
-// - Promise::wait() inside an asio handler would re-enter the io_context: it is refused.
+// - Promise::wait() inside an asio handler would re-enter the io_context: it is refused. Drop the
+//   refused promise at once: KJ 0.9.2 leaves it pointing into the aborted wait() frame.
 // - One port (one kj::EventLoop) per thread: kj::setupAsyncIo() and EzRpc* cannot be used on it.
 // - Destroy in this order: io_context is declared first, then the port, then everything that
 //   holds KJ objects. Handlers still queued in asio after the port is gone are no-ops.
