@@ -12,5 +12,8 @@ int runThroughput(const Options& options);
 // Store: load of a generated model and changesSince over 10,000 changed oids, per backend
 // (store_bench.cpp).
 int runStore(const Options& options);
+// Services: a full SnmpConfig.getDeviceConfigs of 10,000 SNMP devices versus a raw read of the
+// same snapshot, with RSS; EventService throughput (services_bench.cpp).
+int runServices(const Options& options);
 
 }  // namespace zenhub::bench
