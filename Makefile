@@ -7,7 +7,10 @@ JOBS       ?= $(shell nproc)
 RUN_DIR    ?= var
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test test-sanitize bench install clean
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 30
+
+.PHONY: all deps build run test test-sanitize bench fuzz install clean
 all: build
 
 deps:
@@ -33,8 +36,19 @@ test-sanitize: deps
 bench: build
 	$(BUILD)/bin/zenhub-bench all --json
 
+# Each fuzz target for FUZZ_SECONDS with libFuzzer (clang), new inputs kept in build-fuzz/corpus.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DZENHUB_FUZZ=ON $(CMAKE_ARGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target passwd_fuzz hub_config_fuzz model_yaml_fuzz rpc_connection_fuzz
+	@for t in passwd hub_config model_yaml rpc_connection; do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
 install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -12,6 +12,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev postgresql
   libsystemd-dev systemd libcrypt-dev libssl-dev openssl
   python3 procps
+  clang libclang-rt-14-dev
 )
 
 missing=()
