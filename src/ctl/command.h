@@ -10,6 +10,9 @@ namespace zenhub::ctl {
 // `zenhubctl model ...`: manage the device model in a store (model_command.cpp).
 void addModelCommand(CLI::App& app, int& exitCode);
 
+// `zenhubctl events ...`: list the stored events (events_command.cpp).
+void addEventsCommand(CLI::App& app, int& exitCode);
+
 // `zenhubctl passwd ...`: manage the hub's password file (passwd_command.cpp).
 void addPasswdCommand(CLI::App& app, int& exitCode);
 

@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exitCode = 0;
   zenhub::ctl::addModelCommand(app, exitCode);
+  zenhub::ctl::addEventsCommand(app, exitCode);
   zenhub::ctl::addPasswdCommand(app, exitCode);
   zenhub::ctl::addCallCommand(app, exitCode);
   zenhub::ctl::addWatchCommand(app, exitCode);

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -91,6 +92,7 @@ const std::map<std::string, Reader>& settings() {
       {"store", text(&HubConfig::store)},
       {"passwd", text(&HubConfig::passwd)},
       {"workers", integer(&HubConfig::workers, 1, 256)},
+      {"plugin_dir", text(&HubConfig::pluginDir)},
       {"status_listen", endpoint(&HubConfig::statusListen)},
       {"xmlrpc_listen", endpoint(&HubConfig::xmlrpcListen)},
       {"log_level", choice(&HubConfig::logLevel, logLevels())},
@@ -151,8 +153,12 @@ void applyYaml(HubConfig& config, const std::string& text, const std::string& so
   if (root.IsNull()) return;  // an empty file: all defaults
   if (!root.IsMap()) throw ConfigError({where(source, root.Mark()) + ": expected a mapping of settings"});
   std::vector<std::string> errors;
+  config.poolYaml = root;  // the pool's keys are read by pool::parsePoolConfig
+  config.poolSource = source;
+  const auto& poolKeys = pool::poolConfigKeys();
   for (const auto& item : root) {
     std::string key = item.first.Scalar();
+    if (std::find(poolKeys.begin(), poolKeys.end(), key) != poolKeys.end()) continue;
     auto it = settings().find(key);
     if (it == settings().end()) {
       errors.push_back(where(source, item.first.Mark()) + ": unknown setting '" + key + "'");

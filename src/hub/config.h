@@ -9,6 +9,10 @@
 #include <string>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
+#include "hub/pool/pool_config.h"
+
 namespace zenhub::hub {
 
 // host:port; port 0 means any free port.
@@ -24,7 +28,13 @@ struct HubConfig {
   Endpoint listen{"127.0.0.1", 8789};            // collector RPC
   std::string store = "sqlite:///var/lib/zenhub/model.db";
   std::string passwd = "/etc/zenhub/hubpasswd";
-  int workers = 2;
+  int workers = 2;                               // workers of the default pool
+  std::string pluginDir;                         // service plugins for the workers ("" = none)
+  // The worker pools, routes and priorities (pool_config.h documents the keys). Built from
+  // `poolYaml` once the flags are known (--workers sizes the default pool).
+  pool::PoolConfig pool;
+  YAML::Node poolYaml;
+  std::string poolSource;
   Endpoint statusListen{"127.0.0.1", 8090};      // HTTP status
   Endpoint xmlrpcListen{"127.0.0.1", 8081};      // XML-RPC
   std::string logLevel = "info";

@@ -21,14 +21,22 @@ std::chrono::milliseconds millis(double seconds) {
 }  // namespace
 
 Hub::Hub(asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::PasswdFile passwd,
-         CallExecutor& executor, Reparse reparse, std::function<void()> onStopped)
+         std::string workerExe, Reparse reparse, std::function<void()> onStopped)
     : io_(io),
       port_(port),
       config_(std::move(config)),
       reparse_(std::move(reparse)),
       onStopped_(std::move(onStopped)),
       monitors_(io, config_.store),
-      services_(executor, monitors_, callStats_),
+      launcher_(io),
+      pool_(std::make_unique<pool::WorkerPool>(
+          io, port, config_.pool, workerCommand(workerExe), launcher_, clock_,
+          pool::PoolEvents{
+              // The pool logs each of these itself; the hub acts on readiness (and, with the
+              // events issue, raises the crash-loop event).
+              nullptr, nullptr,
+              [this](const std::string&, const std::string&, int) { declareReady(); }, nullptr})),
+      services_(*pool_, monitors_, callStats_),
       authenticator_(io, std::move(passwd)),
       systemd_(io),
       loopLag_(io, millis(config_.loopLagIntervalSeconds)),
@@ -40,6 +48,18 @@ Hub::~Hub() {
   *alive_ = false;
   statsTimer_.cancel();
   drainTimer_.cancel();
+  // Connections (which may still call into the pool) go before the pool.
+  if (listener_) port_.fromAsio([&]() { listener_.reset(); });
+}
+
+pool::WorkerCommand Hub::workerCommand(const std::string& exe) const {
+  pool::WorkerCommand command{exe, {"--store", config_.store, "--log-level", config_.logLevel, "--hub-pid",
+                                    std::to_string(::getpid())}};
+  if (!config_.pluginDir.empty()) {
+    command.args.push_back("--plugin-dir");
+    command.args.push_back(config_.pluginDir);
+  }
+  return command;
 }
 
 rpc::ConnectionLimits Hub::connectionLimits() const {
@@ -89,9 +109,17 @@ void Hub::start() {
                  user, config_.passwd, user);
   }
   armStatsTimer();
+  pool_->start();
+  declareReady();
+}
+
+void Hub::declareReady() {
+  // Ready once listening and every pool has a ready worker (calls would only queue before).
+  if (ready_ || !listener_ || draining_ || !pool_->ready()) return;
+  ready_ = true;
   readyFile_.ready(::getpid());
-  spdlog::info("event=ready monitor={} pid={}", config_.monitor, ::getpid());
-  systemd_.ready("serving collectors on " + config_.listen.host + ":" + std::to_string(bound.port()));
+  spdlog::info("event=ready monitor={} pid={} workers={}", config_.monitor, ::getpid(), pool_->liveWorkers());
+  systemd_.ready("serving collectors on " + config_.listen.host + ":" + std::to_string(rpcPort()));
 }
 
 uint16_t Hub::rpcPort() const { return listener_ ? listener_->localEndpoint().port() : 0; }
@@ -104,20 +132,26 @@ void Hub::drain() {
   systemd_.stopping("draining");
   readyFile_.stopping();
   statsTimer_.cancel();
-  if (!listener_) {
-    finishDrain();
-    return;
-  }
-  listener_->stopAccepting();
-  // Nothing the hub answers itself outlives a turn of the loop; close the connections once the
-  // replies already queued have been written, then stop.
-  listener_->closeAll("hub shutting down");
-  drainTimer_.expires_after(millis(config_.drainTimeoutSeconds));
-  drainTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
-    if (!ec && *alive) finishDrain();
-  });
-  asio::post(io_, [this, alive = alive_]() {
-    if (*alive && listener_->connectionCount() == 0) finishDrain();
+  if (listener_) listener_->stopAccepting();
+  // In-flight calls may finish until the deadline; queued ones are answered zenhub.shutdown; the
+  // workers are then stopped. Connections stay open until then so the answers reach them.
+  auto deadline = std::chrono::milliseconds(static_cast<int64_t>(config_.drainTimeoutSeconds * 1000));
+  pool_->drain(deadline, [this, alive = alive_]() {
+    if (!*alive) return;
+    spdlog::info("event=workers_stopped");
+    if (!listener_) {
+      finishDrain();
+      return;
+    }
+    listener_->closeAll("hub shutting down");
+    // Closing is posted; finish once the connections are gone (or after a short grace).
+    drainTimer_.expires_after(std::chrono::seconds(2));
+    drainTimer_.async_wait([this, alive](const boost::system::error_code& ec) {
+      if (!ec && *alive) finishDrain();
+    });
+    asio::post(io_, [this, alive]() {
+      if (*alive && listener_->connectionCount() == 0) finishDrain();
+    });
   });
 }
 
@@ -160,6 +194,7 @@ void Hub::reload() {
     } catch (const rpc::PasswdError& e) {
       spdlog::error("event=passwd_reload_failed file={} keeping=old error=\"{}\"", config_.passwd, e.what());
     }
+    pool_->reload(config_.pool);
     armStatsTimer();
     spdlog::info("event=reloaded log_level={}", config_.logLevel);
   }
@@ -195,6 +230,9 @@ void Hub::logReport() {
   std::istringstream lines(formatReport(snapshot()));
   spdlog::info("event=stats_report");
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
+  for (const auto& line : pool_->formatReport()) spdlog::info("{}", line);
+  int signalled = pool_->forwardSigusr2();
+  spdlog::info("event=stats_report_forwarded workers={}", signalled);
 }
 
 void Hub::armStatsTimer() {

@@ -15,6 +15,9 @@
 #include "hub/config.h"
 #include "hub/loop_lag.h"
 #include "hub/monitor_directory.h"
+#include "hub/pool/clock.h"
+#include "hub/pool/process_launcher.h"
+#include "hub/pool/worker_pool.h"
 #include "hub/options.h"
 #include "hub/ready_file.h"
 #include "hub/service_manager.h"
@@ -34,22 +37,25 @@ class Hub {
   // Re-reads the configuration (file + the original flags) for SIGHUP.
   using Reparse = std::function<CommandLine()>;
 
-  // `io`, `port` and `executor` (where service calls run) must outlive the hub. `onStopped` runs
-  // once drain() has finished (main stops the loop there).
+  // `io` and `port` must outlive the hub. `workerExe` is the zenhubworker binary the pool
+  // starts. `onStopped` runs once drain() has finished (main stops the loop there).
   Hub(boost::asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::PasswdFile passwd,
-      CallExecutor& executor, Reparse reparse, std::function<void()> onStopped);
+      std::string workerExe, Reparse reparse, std::function<void()> onStopped);
   ~Hub();
 
-  // Binds the listeners, writes the ready file and tells systemd. Throws on a bind failure.
+  // Starts the workers and binds the listeners; once every pool has a ready worker, writes the
+  // ready file and tells systemd. Throws on a bind failure.
   void start();
-  // SIGTERM/SIGINT: stop accepting, close connections, then onStopped. Idempotent.
+  // SIGTERM/SIGINT: stop accepting, let in-flight calls finish (until drain_timeout), answer
+  // queued ones with zenhub.shutdown, stop the workers, close connections, then onStopped.
+  // Idempotent; nothing is respawned once it has begun.
   void drain();
   // SIGHUP: re-read the configuration and the password file; a broken one is logged and the old
   // one kept. Connections stay.
   void reload();
   // SIGUSR1.
   void toggleDebug();
-  // SIGUSR2: the report, logged line by line.
+  // SIGUSR2: the report, logged line by line, and SIGUSR2 forwarded to workers ready for a while.
   void logReport();
 
   HubSnapshot snapshot() const;
@@ -57,10 +63,13 @@ class Hub {
   bool draining() const { return draining_; }
   uint16_t rpcPort() const;
   const ServiceManager& services() const { return services_; }
+  const pool::WorkerPool& workers() const { return *pool_; }
 
  private:
   capnp::Capability::Client makeBootstrap(rpc::ConnectionContext& connection);
   void finishDrain();
+  void declareReady();
+  pool::WorkerCommand workerCommand(const std::string& exe) const;
   void armStatsTimer();
   rpc::ConnectionLimits connectionLimits() const;
   rpc::LoginPolicy loginPolicy() const;
@@ -76,6 +85,10 @@ class Hub {
 
   CallStats callStats_;
   MonitorDirectory monitors_;
+  pool::SteadyClock clock_;
+  pool::BoostProcessLauncher launcher_;
+  std::unique_ptr<pool::WorkerPool> pool_;
+  bool ready_ = false;
   ServiceManager services_;
   rpc::LoginFailures loginFailures_;
   rpc::PasswordAuthenticator authenticator_;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <filesystem>
 #include <iostream>
 
 #include "hub/hub.h"
@@ -52,7 +53,9 @@ int main(int argc, char** argv) {
   int exitCode = 0;
   {
     rpc::AsioEventPort port(io);
-    hub::Hub hub(io, port, config, std::move(passwd),
+    // The workers are started from the directory this binary is in.
+    std::string workerExe = std::filesystem::canonical("/proc/self/exe").parent_path() / "zenhubworker";
+    hub::Hub hub(io, port, config, std::move(passwd), workerExe,
                  [argc, argv]() { return hub::parseCommandLine(argc, argv); }, [&io]() { io.stop(); });
     hub::SignalHandler signals(io, [&hub](int sig) {
       spdlog::info("event=signal signal={}", strsignal(sig));

@@ -14,7 +14,7 @@ namespace {
 struct Flags {
   std::string config;
   std::optional<std::string> monitor, listen, store, passwd, statusListen, xmlrpcListen, logLevel,
-      readyFile, tlsCert, tlsKey, tlsClientCa;
+      readyFile, tlsCert, tlsKey, tlsClientCa, pluginDir;
   std::optional<int> workers, maxConnections, loginMaxFailures;
   std::optional<uint64_t> maxMessageBytes, flowLimitBytes, maxOutboundBytes;
   std::optional<double> loginDeadline, loginFailureDelay, drainTimeout, statsInterval, loopLagInterval;
@@ -26,7 +26,8 @@ void defineFlags(CLI::App& app, Flags& f) {
   app.add_option("--listen", f.listen, "Collector RPC address host:port; port 0 picks a free port (default 127.0.0.1:8789)");
   app.add_option("--store", f.store, "Object store URI: sqlite:///path/model.db or postgresql://user@host:port/db");
   app.add_option("--passwd", f.passwd, "Password file of user:crypt-hash lines (default /etc/zenhub/hubpasswd)");
-  app.add_option("--workers", f.workers, "Number of worker processes (default 2)");
+  app.add_option("--workers", f.workers, "Worker processes of the default pool (default 2)");
+  app.add_option("--plugin-dir", f.pluginDir, "Directory of service plugins the workers load (default: none)");
   app.add_option("--status-listen", f.statusListen, "HTTP status address host:port (default 127.0.0.1:8090)");
   app.add_option("--xmlrpc-listen", f.xmlrpcListen, "XML-RPC address host:port (default 127.0.0.1:8081)");
   app.add_option("--log-level", f.logLevel, "trace, debug, info, warn, error, critical or off (default info)");
@@ -100,6 +101,7 @@ CommandLine parseCommandLine(int argc, const char* const* argv) {
   override(errors, "--xmlrpc-listen", f.xmlrpcListen, setEndpoint(c.xmlrpcListen));
   override(errors, "--log-level", f.logLevel, setText(c.logLevel));
   override(errors, "--ready-file", f.readyFile, setText(c.readyFile));
+  override(errors, "--plugin-dir", f.pluginDir, setText(c.pluginDir));
   override(errors, "--tls-cert", f.tlsCert, setText(c.tlsCert));
   override(errors, "--tls-key", f.tlsKey, setText(c.tlsKey));
   override(errors, "--tls-client-ca", f.tlsClientCa, setText(c.tlsClientCa));
@@ -133,6 +135,9 @@ CommandLine parseCommandLine(int argc, const char* const* argv) {
   override(errors, "--stats-interval", f.statsInterval, secs(c.statsIntervalSeconds, 0));
   override(errors, "--loop-lag-interval", f.loopLagInterval, secs(c.loopLagIntervalSeconds, 0.001));
 
+  c.pool = pool::parsePoolConfig(c.poolYaml, c.poolSource, errors, c.workers);
+  auto poolErrors = pool::validatePoolConfig(c.pool);
+  errors.insert(errors.end(), poolErrors.begin(), poolErrors.end());
   auto more = validate(c);
   errors.insert(errors.end(), more.begin(), more.end());
   if (!errors.empty()) {

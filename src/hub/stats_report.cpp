@@ -37,7 +37,7 @@ std::string formatReport(const HubSnapshot& s) {
   for (const auto& i : s.services) {
     out += fmt::format(" - {:<20} {:<20} {:>9} {:>8}\n", i.name, i.monitor, i.listeners, i.calls);
   }
-  out += "\nService Call Statistics:\n";
+  out += "\nHub Call Statistics (as collectors see them: queue and worker time included):\n";
   out += fmt::format("   {:<32} {:>8} {:>13} {}\n", "method", "count", "running_total", "last_called_time");
   for (const auto& m : s.methods) {
     out += fmt::format(" - {:<32} {:>8} {:>13}  {}\n", m.name, m.count, formatDuration(m.total),

@@ -1,9 +1,9 @@
 #include "store/event_schema.h"
 
-#include "store/errors.h"
-
 #include <string>
 #include <vector>
+
+#include "store/errors.h"
 
 namespace zenhub::store {
 
@@ -77,19 +77,22 @@ void migrateEvents(Database& db) {
   try {
     db.lockForMigration();
     if (!db.hasTable("event_schema_version")) {
-      db.execute("CREATE TABLE event_schema_version (version INTEGER NOT NULL); "
-                 "INSERT INTO event_schema_version VALUES (0);");
+      db.execute(
+          "CREATE TABLE event_schema_version (version INTEGER NOT NULL); "
+          "INSERT INTO event_schema_version VALUES (0);");
     }
     std::int64_t version = db.query("SELECT version FROM event_schema_version", {}).integer(0, 0);
     auto migrations = eventMigrations(db);
     if (version > migrations.back().version) {
       throw StoreError("the store's event tables have version " + std::to_string(version) +
-                       ", newer than this zenhub understands (" + std::to_string(migrations.back().version) + ")");
+                       ", newer than this zenhub understands (" +
+                       std::to_string(migrations.back().version) + ")");
     }
     for (const auto& m : migrations) {
       if (m.version <= version) continue;
       db.execute(m.sql);
-      db.query("UPDATE event_schema_version SET version = $1", {static_cast<std::int64_t>(m.version)});
+      db.query("UPDATE event_schema_version SET version = $1",
+               {static_cast<std::int64_t>(m.version)});
     }
     db.commit();
   } catch (...) {

@@ -22,11 +22,16 @@ constexpr const char* kPgEventLock = "SELECT pg_advisory_xact_lock(7246319)";
 // Fingerprints looked up per query.
 constexpr size_t kLookupChunk = 500;
 
-std::int64_t toMicros(double seconds) { return static_cast<std::int64_t>(std::llround(seconds * 1e6)); }
-double fromMicros(std::int64_t micros) { return static_cast<double>(micros) / 1e6; }
+std::int64_t toMicros(double seconds) {
+  return static_cast<std::int64_t>(std::llround(seconds * 1e6));
+}
+double fromMicros(std::int64_t micros) {
+  return static_cast<double>(micros) / 1e6;
+}
 
 std::int64_t nowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -83,9 +88,13 @@ std::string eventClearKey(const EventRecord& e) {
   return out;
 }
 
-std::string eventFingerprint(const EventRecord& e) { return eventClearKey(e) + std::to_string(e.severity); }
+std::string eventFingerprint(const EventRecord& e) {
+  return eventClearKey(e) + std::to_string(e.severity);
+}
 
-EventStore::EventStore(std::unique_ptr<Database> db) : db_(std::move(db)) { migrateEvents(*db_); }
+EventStore::EventStore(std::unique_ptr<Database> db) : db_(std::move(db)) {
+  migrateEvents(*db_);
+}
 
 EventStore::~EventStore() = default;
 
@@ -108,7 +117,8 @@ EventWriteStats EventStore::write(const std::vector<EventRecord>& input) {
     fingerprints.reserve(events.size());
     for (const auto& e : events) {
       std::string fp = eventFingerprint(e);
-      if (e.severity != 0 && firstIndex.emplace(fp, fingerprints.size()).second) fingerprints.push_back(fp);
+      if (e.severity != 0 && firstIndex.emplace(fp, fingerprints.size()).second)
+        fingerprints.push_back(fp);
     }
     std::unordered_map<std::string, std::int64_t> storedOpen;  // fingerprint -> id
     for (size_t at = 0; at < fingerprints.size(); at += kLookupChunk) {
@@ -121,7 +131,8 @@ EventWriteStats EventStore::write(const std::vector<EventRecord>& input) {
         params.emplace_back(std::string_view(fingerprints[at + i]));
       }
       SqlResult r = db_->query(sql + ")", params);
-      for (size_t row = 0; row < r.rows(); ++row) storedOpen.emplace(r.text(row, 0), r.integer(row, 1));
+      for (size_t row = 0; row < r.rows(); ++row)
+        storedOpen.emplace(r.text(row, 0), r.integer(row, 1));
     }
 
     // Fold the batch in order. `open` maps a fingerprint to what holds it open now: a stored row
@@ -169,7 +180,8 @@ EventWriteStats EventStore::write(const std::vector<EventRecord>& input) {
         }
       }
       if (held == open.end()) {
-        rows.push_back(NewRow{e, fp, eventClearKey(e), encodeDetails(e.details), 1, seen, seen, true, 0});
+        rows.push_back(
+            NewRow{e, fp, eventClearKey(e), encodeDetails(e.details), 1, seen, seen, true, 0});
         open.emplace(fp, Holder{false, rows.size() - 1});
         ++stats.created;
         continue;
@@ -193,32 +205,36 @@ EventWriteStats EventStore::write(const std::vector<EventRecord>& input) {
     // Stored events first: close by clear key, then bump (a bump never reopens a closed event).
     for (const auto& key : clearKeys) {
       SqlResult r = db_->query(
-          "UPDATE events SET is_open = 0, closed_at = $1 WHERE is_open = 1 AND clear_key = $2 RETURNING 1",
+          "UPDATE events SET is_open = 0, closed_at = $1 WHERE is_open = 1 AND clear_key = $2 "
+          "RETURNING 1",
           {now, std::string_view(key)});
       stats.closed += r.rows();
     }
     for (const auto& b : bumps) {
       std::string details = encodeDetails(b.newest->details);
-      db_->query("UPDATE events SET count = count + $1, last_seen = $2, summary = $3, message = $4, details = $5 "
-                 "WHERE id = $6",
-                 {b.add, b.lastSeen, std::string_view(b.newest->summary), std::string_view(b.newest->message),
-                  std::string_view(details), b.id});
+      db_->query(
+          "UPDATE events SET count = count + $1, last_seen = $2, summary = $3, message = $4, "
+          "details = $5 "
+          "WHERE id = $6",
+          {b.add, b.lastSeen, std::string_view(b.newest->summary),
+           std::string_view(b.newest->message), std::string_view(details), b.id});
     }
     std::vector<SqlParams> params;
     params.reserve(rows.size());
     for (const auto& r : rows) {
-      params.push_back({std::string_view(r.fingerprint), std::string_view(r.clearKey), std::string_view(r.event.device),
-                        std::string_view(r.event.component), std::string_view(r.event.eventClass),
-                        std::string_view(r.event.eventKey), static_cast<std::int64_t>(r.event.severity),
+      params.push_back({std::string_view(r.fingerprint), std::string_view(r.clearKey),
+                        std::string_view(r.event.device), std::string_view(r.event.component),
+                        std::string_view(r.event.eventClass), std::string_view(r.event.eventKey),
+                        static_cast<std::int64_t>(r.event.severity),
                         std::string_view(r.event.summary), std::string_view(r.event.message),
                         std::string_view(r.event.agent), std::string_view(r.event.monitor),
                         std::string_view(r.details), r.count, r.firstSeen, r.lastSeen,
                         static_cast<std::int64_t>(r.open ? 1 : 0), r.closedAt});
     }
     db_->insertRows("events",
-                    {"fingerprint", "clear_key", "device", "component", "event_class", "event_key", "severity",
-                     "summary", "message", "agent", "monitor", "details", "count", "first_seen", "last_seen",
-                     "is_open", "closed_at"},
+                    {"fingerprint", "clear_key", "device", "component", "event_class", "event_key",
+                     "severity", "summary", "message", "agent", "monitor", "details", "count",
+                     "first_seen", "last_seen", "is_open", "closed_at"},
                     params);
     db_->commit();
   } catch (...) {
@@ -235,7 +251,8 @@ EventWriteStats EventStore::write(const std::vector<EventRecord>& input) {
 
 std::vector<StoredEvent> EventStore::list(const EventQuery& query) {
   std::string sql =
-      "SELECT id, device, component, event_class, event_key, severity, summary, message, agent, monitor, details, "
+      "SELECT id, device, component, event_class, event_key, severity, summary, message, agent, "
+      "monitor, details, "
       "count, first_seen, last_seen, is_open, closed_at FROM events WHERE 1 = 1";
   SqlParams params;
   std::string classBelow = query.eventClass + "/";
@@ -321,7 +338,8 @@ std::vector<PingIssue> EventStore::pingIssues() {
     }
     out.push_back(std::move(issue));
   }
-  std::sort(out.begin(), out.end(), [](const PingIssue& a, const PingIssue& b) { return a.device < b.device; });
+  std::sort(out.begin(), out.end(),
+            [](const PingIssue& a, const PingIssue& b) { return a.device < b.device; });
   return out;
 }
 
@@ -331,7 +349,8 @@ std::unique_ptr<EventStore> openEventStore(const std::string& uri, const OpenOpt
   if (parsed.kind == StoreUri::Kind::kPostgres) {
     db = std::make_unique<PgDatabase>(parsed.location);
   } else {
-    db = std::make_unique<SqliteDatabase>(uri, parsed.location, options.create, options.busyTimeoutMs);
+    db = std::make_unique<SqliteDatabase>(uri, parsed.location, options.create,
+                                          options.busyTimeoutMs);
   }
   return std::make_unique<EventStore>(std::move(db));
 }

@@ -36,22 +36,22 @@ struct EventRecord {
   std::string eventKey;
   std::string summary;
   std::string message;
-  int severity = 0;        // 0 clear, 1 debug, 2 info, 3 warning, 4 error, 5 critical
-  std::string agent;       // the daemon that sent it
-  std::string monitor;     // its collector
-  double timestamp = 0;    // seconds since the epoch; 0 = when it is stored
+  int severity = 0;      // 0 clear, 1 debug, 2 info, 3 warning, 4 error, 5 critical
+  std::string agent;     // the daemon that sent it
+  std::string monitor;   // its collector
+  double timestamp = 0;  // seconds since the epoch; 0 = when it is stored
   std::vector<std::pair<std::string, std::string>> details;
 };
 
 // An event as stored.
 struct StoredEvent {
   std::int64_t id = 0;
-  EventRecord event;       // the newest occurrence's summary, message and details
+  EventRecord event;  // the newest occurrence's summary, message and details
   std::int64_t count = 1;
   double firstSeen = 0;
   double lastSeen = 0;
   bool open = true;
-  double closedAt = 0;     // 0 while open
+  double closedAt = 0;  // 0 while open
 };
 
 struct EventWriteStats {
@@ -62,12 +62,12 @@ struct EventWriteStats {
 };
 
 struct EventQuery {
-  std::optional<bool> open;   // nullopt: open and closed
-  std::string device;         // exact; empty = any
-  std::string component;      // exact; empty = any
-  std::string eventClass;     // this class and below ("/Status" matches "/Status/Ping"); empty = any
+  std::optional<bool> open;  // nullopt: open and closed
+  std::string device;        // exact; empty = any
+  std::string component;     // exact; empty = any
+  std::string eventClass;    // this class and below ("/Status" matches "/Status/Ping"); empty = any
   int minSeverity = 0;
-  std::int64_t limit = 100;   // newest first (by last seen)
+  std::int64_t limit = 100;  // newest first (by last seen)
 };
 
 struct PingIssue {

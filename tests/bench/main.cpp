@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
 
   std::map<std::string, std::function<int(const Options&)>> scenarios = {
       {"throughput", runThroughput},
+      {"services", runServices},
+      {"respawn", runRespawn},
 #ifdef ZENHUB_BENCH_STORE
       {"store", runStore},
 #endif

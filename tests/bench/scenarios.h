@@ -15,5 +15,8 @@ int runStore(const Options& options);
 // Services: a full SnmpConfig.getDeviceConfigs of 10,000 SNMP devices versus a raw read of the
 // same snapshot, with RSS; EventService throughput (services_bench.cpp).
 int runServices(const Options& options);
+// Respawn: time from kill -9 of a worker to its replacement answering a call, through the
+// worker pool on its own loop, versus a bare start of a worker to its hello (pool_bench.cpp).
+int runRespawn(const Options& options);
 
 }  // namespace zenhub::bench

@@ -2,8 +2,11 @@
 // devices (about 20 datapoints each) on a generated model, against reading the same snapshot raw
 // (ReadTransaction::all(), the floor any service has to pay), with the process's memory; and
 // EventService throughput (one sendEvents of 10,000 events; 10,000 sendEvent calls batched).
-// Runs in-process on a SQLite store: it measures the services, not the RPC path.
+// Runs in-process (it measures the services, not the RPC path) on SQLite, and on PostgreSQL
+// when options.pgUri is set (in a schema of its own, dropped after).
 #include <kj/async.h>
+#include <libpq-fe.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -24,7 +27,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 // Resident set size now and at its peak, in MiB (/proc/self/status).
 std::pair<double, double> memoryMiB() {
@@ -47,12 +52,23 @@ std::vector<store::ObjectSpec> benchModel(std::int64_t devices) {
   options.collectors = 1;
   auto specs = store::generateModel(options);
   auto addSnmp = [&](const std::string& tmpl, const std::string& name, const std::string& oid) {
-    specs.push_back({tmpl, "RRDDataSource", name,
-                     {{"type", std::string("SNMP")}, {"oid", oid}, {"cycletime", std::int64_t{300}}}, "bench", false});
-    specs.push_back({tmpl + "/datasources/" + name, "RRDDataPoint", name, {{"rrdtype", std::string("GAUGE")}}, "bench", false});
+    specs.push_back(
+        {tmpl,
+         "RRDDataSource",
+         name,
+         {{"type", std::string("SNMP")}, {"oid", oid}, {"cycletime", std::int64_t{300}}},
+         "bench",
+         false});
+    specs.push_back({tmpl + "/datasources/" + name,
+                     "RRDDataPoint",
+                     name,
+                     {{"rrdtype", std::string("GAUGE")}},
+                     "bench",
+                     false});
   };
   for (int i = 0; i < 10; ++i) {
-    addSnmp("/Devices/Server/Linux/rrdTemplates/Device", "extra" + std::to_string(i), "1.3.6.1.4.1.99999.1." + std::to_string(i));
+    addSnmp("/Devices/Server/Linux/rrdTemplates/Device", "extra" + std::to_string(i),
+            "1.3.6.1.4.1.99999.1." + std::to_string(i));
   }
   for (int i = 0; i < 3; ++i) {
     addSnmp("/Devices/Server/Linux/rrdTemplates/ethernetCsmacd", "ifExtra" + std::to_string(i),
@@ -61,14 +77,53 @@ std::vector<store::ObjectSpec> benchModel(std::int64_t devices) {
   return specs;
 }
 
+void pgExec(const std::string& base, const std::string& sql) {
+  PGconn* c = PQconnectdb(base.c_str());
+  PQclear(PQexec(c, "SET client_min_messages = warning"));
+  PGresult* r = PQexec(c, sql.c_str());
+  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+  std::string err = PQerrorMessage(c);
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) throw std::runtime_error("services bench: " + err);
+}
+
+void runOn(const std::string& backend, const std::string& uri, const Options& options);
+
 }  // namespace
 
 int runServices(const Options& options) {
-  // 80% of generated devices are SNMP-monitored (the /Ping class is not).
-  const std::int64_t generated = options.quick ? 1250 : 12500;
   std::string dir = options.workDir + "/services-bench";
   std::filesystem::create_directories(dir);
-  std::string uri = "sqlite://" + dir + "/model.db";
+  runOn("sqlite", "sqlite://" + dir + "/model.db", options);
+  std::filesystem::remove_all(dir);
+  if (options.pgUri.empty()) {
+    Json()
+        .set("scenario", "services.snmp_full_config")
+        .set("backend", "postgresql")
+        .set("skipped", "no pgUri given")
+        .print();
+    return 0;
+  }
+  std::string schema = "services_bench_" + std::to_string(::getpid());
+  pgExec(options.pgUri, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  std::string uri = options.pgUri + (options.pgUri.find('?') == std::string::npos ? "?" : "&") +
+                    "options=-csearch_path%3D" + schema;
+  try {
+    runOn("postgresql", uri, options);
+  } catch (...) {
+    pgExec(options.pgUri, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    throw;
+  }
+  pgExec(options.pgUri, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  return 0;
+}
+
+namespace {
+
+void runOn(const std::string& backend, const std::string& uri, const Options& options) {
+  // 80% of generated devices are SNMP-monitored (the /Ping class is not).
+  const std::int64_t generated = options.quick ? 1250 : 12500;
   store::OpenOptions open;
   open.create = true;
   auto store = store::openStore(uri, open);
@@ -81,8 +136,9 @@ int runServices(const Options& options) {
   services::ServiceRegistry registry;
   kj::EventLoop loop;
   kj::WaitScope ws(loop);
-  auto snmp = registry.make("SnmpConfig", services::ServiceContext{*store, "localhost", {}, events.get()})
-                  .castAs<schema::SnmpConfig>();
+  auto snmp =
+      registry.make("SnmpConfig", services::ServiceContext{*store, "localhost", {}, events.get()})
+          .castAs<schema::SnmpConfig>();
 
   std::vector<double> raw;
   std::vector<double> full;
@@ -112,10 +168,11 @@ int runServices(const Options& options) {
   double seconds10k = median(full) * 10000.0 / static_cast<double>(std::max<size_t>(1, configs));
   Json()
       .set("scenario", "services.snmp_full_config")
-      .set("backend", "sqlite")
+      .set("backend", backend)
       .set("devices", static_cast<long>(configs))
       .set("objects", static_cast<long>(objects))
-      .set("datapoints_per_device", static_cast<double>(datapoints) / static_cast<double>(std::max<size_t>(1, configs)))
+      .set("datapoints_per_device",
+           static_cast<double>(datapoints) / static_cast<double>(std::max<size_t>(1, configs)))
       .set("reply_mib", static_cast<double>(bytes) / (1024.0 * 1024.0))
       .set("seconds", median(full))
       .set("baseline_raw_read_all_seconds", median(raw))
@@ -127,9 +184,34 @@ int runServices(const Options& options) {
       .set("peak_rss_mib", peak)
       .print();
 
+  // What an invalidation push asks for: the configs of a few named devices, on the same model.
+  std::vector<double> few;
+  size_t fewConfigs = 0;
+  for (int r = 0; r < 20; ++r) {
+    auto request = snmp.getDeviceConfigsRequest();
+    auto names = request.initNames(10);
+    for (unsigned i = 0; i < 10; ++i) {
+      char id[32];
+      std::snprintf(id, sizeof id, "dev%06u", static_cast<unsigned>(r * 10 + i + 1));
+      names.set(i, id);
+    }
+    auto start = Clock::now();
+    fewConfigs += request.send().wait(ws).getConfigs().size();
+    few.push_back(seconds(start));
+  }
+  Json()
+      .set("scenario", "services.snmp_ten_named_devices")
+      .set("backend", backend)
+      .set("model_devices", static_cast<long>(generated))
+      .set("seconds", median(few))
+      .set("p99_seconds", percentile(few, 99))
+      .set("configs_per_call", static_cast<double>(fewConfigs) / 20.0)
+      .print();
+
   // EventService throughput.
-  auto eventService = registry.make("EventService", services::ServiceContext{*store, "localhost", {}, events.get()})
-                          .castAs<schema::EventService>();
+  auto eventService =
+      registry.make("EventService", services::ServiceContext{*store, "localhost", {}, events.get()})
+          .castAs<schema::EventService>();
   const unsigned n = options.quick ? 2000 : 10000;
   auto fill = [](schema::Event::Builder e, unsigned i) {
     e.setDevice("dev" + std::to_string(i % 2500));
@@ -158,14 +240,15 @@ int runServices(const Options& options) {
   double singleSeconds = seconds(start);
   Json()
       .set("scenario", "services.send_events")
-      .set("backend", "sqlite")
+      .set("backend", backend)
       .set("events", static_cast<long>(n))
       .set("send_events_per_second", n / listSeconds)
       .set("send_events_transactions", static_cast<long>(listTransactions))
       .set("single_calls_per_second", n / singleSeconds)
       .set("single_calls_transactions", static_cast<long>(events->transactions() - before))
       .print();
-  return 0;
 }
+
+}  // namespace
 
 }  // namespace zenhub::bench

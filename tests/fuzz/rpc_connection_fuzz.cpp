@@ -65,6 +65,7 @@ World& world() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto& w = world();
+  w.io.restart();  // the previous input may have left it stopped (out of work)
   boost::asio::local::stream_protocol::socket server(w.io), client(w.io);
   boost::asio::local::connect_pair(server, client);
   // The peer writes everything (at most 64 KiB: it must fit the socket buffer, nobody reads
@@ -86,7 +87,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         [](const std::string&) {});
     auto rpcSystem = capnp::makeRpcServer(network, capnp::Capability::Client(kj::mv(login)));
     bool done = false;
-    auto watch = network.onDisconnect().then([&]() { done = true; }, [&](kj::Exception&&) { done = true; });
+    auto watch = network.onDisconnect()
+                     .then([&]() { done = true; }, [&](kj::Exception&&) { done = true; })
+                     .eagerlyEvaluate(nullptr);
     boost::asio::steady_timer deadline(w.io, std::chrono::seconds(2));
     bool late = false;
     deadline.async_wait([&](const boost::system::error_code& ec) { late = !ec; });

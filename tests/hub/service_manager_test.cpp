@@ -36,6 +36,7 @@ class FakeConnection final : public rpc::ConnectionContext {
   ~FakeConnection() noexcept(false) override { closeNow(); }
   uint64_t id() const override { return id_; }
   const std::string& peer() const override { return peer_; }
+  const std::string& certificateName() const override { return certificateName_; }
   void markAuthenticated() override {}
   bool authenticated() const override { return true; }
   void close(const std::string&) override {}
@@ -48,6 +49,7 @@ class FakeConnection final : public rpc::ConnectionContext {
  private:
   uint64_t id_;
   std::string peer_ = "127.0.0.1:1";
+  std::string certificateName_;
   std::vector<std::function<void()>> hooks_;
 };
 

@@ -38,7 +38,7 @@ TEST(StatsReport, UsesZenHubsServiceCallLayout) {
   m.lastCalled = std::chrono::system_clock::from_time_t(0);
   s.methods.push_back(m);
   auto text = formatReport(s);
-  EXPECT_NE(text.find("Service Call Statistics:\n"), std::string::npos);
+  EXPECT_NE(text.find("Hub Call Statistics (as collectors see them: queue and worker time included):\n"), std::string::npos);
   EXPECT_NE(text.find("   method                              count running_total last_called_time\n"),
             std::string::npos)
       << text;

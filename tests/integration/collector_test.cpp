@@ -3,6 +3,7 @@
 // slow readers, TLS, and the client library's reconnect.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include "hub_process.h"
 #include "rpc_client.h"
@@ -34,7 +35,8 @@ class CollectorTest : public ::testing::Test {
     ASSERT_TRUE(hub_.waitReady());
   }
   HubProcess hub_;
-  kj::AsyncIoContext io_ = kj::setupAsyncIo();
+  std::unique_ptr<kj::AsyncIoContext> ioHolder_ = std::make_unique<kj::AsyncIoContext>(kj::setupAsyncIo());
+  kj::AsyncIoContext& io_ = *ioHolder_;
 };
 
 TEST_F(CollectorTest, UnknownMonitorIsATypedErrorNamingIt) {
@@ -132,9 +134,9 @@ class StallingStream final : public kj::AsyncIoStream {
 };
 
 TEST(SlowReader, ACollectorThatNeverReadsIsDroppedWhileOthersAreServed) {
-  // A 64 KiB instance id makes every getHubInstanceId reply big.
+  // A 16 KiB instance id makes every getHubInstanceId reply big.
   HubProcess hub;
-  hub.start({"--monitor", std::string(65536, 'm'), "--max-outbound-bytes", "1048576"});
+  hub.start({"--monitor", std::string(16384, 'm'), "--max-outbound-bytes", "1048576"});
   ASSERT_TRUE(hub.waitReady());
   auto io = kj::setupAsyncIo();
   auto address = io.provider->getNetwork().parseAddress("127.0.0.1", hub.port()).wait(io.waitScope);
@@ -149,10 +151,17 @@ TEST(SlowReader, ACollectorThatNeverReadsIsDroppedWhileOthersAreServed) {
   auto slowHub = request.send().wait(io.waitScope).getHub();
   stalling.stalled = true;
   kj::Vector<kj::Promise<void>> pending;
-  for (int i = 0; i < 400; ++i) {  // ~25 MiB of replies, far past the 1 MiB cap
+  for (int i = 0; i < 1600; ++i) {  // ~25 MiB of replies, far past the 1 MiB cap
     pending.add(slowHub.getHubInstanceIdRequest().send().ignoreResult().catch_([](kj::Exception&&) {}));
   }
-  ASSERT_TRUE(hub.waitForLog("reason=\"peer not reading").has_value());
+  // Keep this side's loop turning (it writes the calls) while waiting for the hub to drop us.
+  bool dropped = false;
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (!dropped && std::chrono::steady_clock::now() < until) {
+    io.waitScope.poll();
+    dropped = hub.waitForLog("reason=\"peer not reading", 0, 20ms).has_value();
+  }
+  ASSERT_TRUE(dropped);
   // Another collector is served normally meanwhile and after.
   RpcClient other(io, hub.port());
   auto h = other.login("admin", "zenoss");
@@ -176,7 +185,8 @@ class TlsTest : public ::testing::Test {
     return o;
   }
   HubProcess hub_;
-  kj::AsyncIoContext io_ = kj::setupAsyncIo();
+  std::unique_ptr<kj::AsyncIoContext> ioHolder_ = std::make_unique<kj::AsyncIoContext>(kj::setupAsyncIo());
+  kj::AsyncIoContext& io_ = *ioHolder_;
 };
 
 TEST_F(TlsTest, PasswordLoginOverTlsWithoutClientCertificate) {
@@ -206,8 +216,14 @@ TEST_F(TlsTest, HubThatRequiresCertificatesRefusesAClientWithout) {
   client::HubClient client(io_, options(false));
   std::vector<std::string> lines;
   client.onLog([&](const std::string& line) { lines.push_back(line); });
-  // The client keeps retrying; wait for the hub to log the refused handshake.
-  EXPECT_TRUE(hub_.waitForLog("event=tls_handshake_failed").has_value());
+  // The client keeps retrying (its loop must run); wait for the hub to log the refused handshake.
+  bool refused = false;
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (!refused && std::chrono::steady_clock::now() < until) {
+    io_.provider->getTimer().afterDelay(10 * kj::MILLISECONDS).wait(io_.waitScope);
+    refused = hub_.waitForLog("event=tls_handshake_failed", 0, 0ms).has_value();
+  }
+  EXPECT_TRUE(refused);
   EXPECT_FALSE(client.connected());
 }
 
@@ -252,11 +268,17 @@ TEST(ClientLibrary, ReconnectsAfterTheHubRestartsAndReRegistersItsListener) {
   HubProcess second;
   second.start({"--workers", "1", "--store", first.storeUri(), "--listen", "127.0.0.1:" + std::to_string(port)});
   ASSERT_TRUE(second.waitReady());
-  ASSERT_TRUE(second.waitForLog("event=listener_added service=PingConfig monitor=localhost").has_value());
-  client.whenConnected().wait(io.waitScope);
-  EXPECT_EQ(client.connections(), 2u);
+  // Run the client's loop (it notices the loss, backs off, reconnects, logs in, re-registers)
+  // until it has logged in again, with a deadline.
+  auto until = std::chrono::steady_clock::now() + 10s;
+  while (client.connections() < 2 && std::chrono::steady_clock::now() < until) {
+    io.provider->getTimer().afterDelay(10 * kj::MILLISECONDS).wait(io.waitScope);
+  }
+  ASSERT_EQ(client.connections(), 2u);
   auto names = ping.get<schema::PingConfig>().wait(io.waitScope).getDeviceNamesRequest().send().wait(io.waitScope);
   EXPECT_GT(names.getNames().size(), 0u);
+  // The listener was registered on the new hub with the service.
+  EXPECT_TRUE(second.waitForLog("event=listener_added service=PingConfig monitor=localhost").has_value());
 }
 
 }  // namespace

@@ -81,9 +81,13 @@ TEST(Lifecycle, Sigusr2WritesStatsReportToTheLog) {
   for (int i = 0; i < 3; ++i) h.pingRequest().send().wait(io.waitScope);
   size_t from = hub.logSize();
   hub.signal(SIGUSR2);
-  auto at = hub.waitForLog("Service Call Statistics:", from);
+  auto at = hub.waitForLog("Hub Call Statistics", from);
   ASSERT_TRUE(at.has_value());
   ASSERT_TRUE(hub.waitForLog("Hub.ping", *at).has_value());
+  // The worker pool's part, in ZenHub's layout.
+  auto pool = hub.waitForLog("Worklist Stats:", *at);
+  ASSERT_TRUE(pool.has_value());
+  ASSERT_TRUE(hub.waitForLog("Worker Statistics:", *pool).has_value());
   EXPECT_NE(hub.log().find("Connections           : 1", from), std::string::npos);
   // The hub is still serving.
   EXPECT_EQ(std::string(h.pingRequest().send().wait(io.waitScope).getReply().cStr()), "pong");

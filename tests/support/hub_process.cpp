@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -87,9 +88,16 @@ std::string HubProcess::loadModel(const std::string& modelFile) {
 }
 
 void HubProcess::start(const std::vector<std::string>& extraArgs) {
-  std::vector<std::string> args = {"--config",     configPath(),        "--passwd",
-                                   passwdPath(),   "--listen",          "127.0.0.1:0",
-                                   "--ready-file", dir_.file("ready.json")};
+  // The hub's workers need a model: the sample one unless the test loaded its own or names a
+  // store itself.
+  bool storeGiven = std::find(extraArgs.begin(), extraArgs.end(), "--store") != extraArgs.end();
+  if (!haveStore_ && !storeGiven) loadModel();
+  std::vector<std::string> args = {"--config", configPath(), "--passwd", passwdPath(), "--ready-file",
+                                   dir_.file("ready.json")};
+  if (std::find(extraArgs.begin(), extraArgs.end(), "--listen") == extraArgs.end()) {
+    args.push_back("--listen");
+    args.push_back("127.0.0.1:0");
+  }
   if (haveStore_) {
     args.push_back("--store");
     args.push_back(storeUri());

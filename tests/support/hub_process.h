@@ -43,8 +43,8 @@ class HubProcess {
   std::string loadModel(const std::string& modelFile = "");
   std::string storeUri() const { return "sqlite://" + dir_.file("model.db"); }
 
-  // Starts zenhub with --config, --passwd, --listen 127.0.0.1:0, --ready-file plus `extraArgs`
-  // (and --store when a model was loaded).
+  // Starts zenhub with --config, --passwd, --listen 127.0.0.1:0, --ready-file, --store plus
+  // `extraArgs`; loads the sample model first unless a model was loaded or --store is given.
   void start(const std::vector<std::string>& extraArgs = {});
   // Starts zenhub with exactly `args` (for bad-config tests).
   void startRaw(const std::vector<std::string>& args);

@@ -1,0 +1,274 @@
+// The worker pool with real zenhubworker processes: round trip, kill -9 mid-call, a hung
+// worker, a worker crashing at start, drain, SIGUSR2 under load.
+#include <signal.h>
+
+#include <filesystem>
+#include <set>
+
+#include "pool_fixture.h"
+#include "rpc/errors.h"
+#include "services.capnp.h"
+#include "store/store.h"
+
+namespace zenhub::hub::pool::testing {
+namespace {
+
+using PoolProcessTest = PoolFixture;
+
+TEST_F(PoolProcessTest, CallRoundTripThroughAWorker) {
+  startPool(testConfig(2));
+  auto service = testService();
+  auto req = service.echoRequest();
+  req.setText("hello through the pool");
+  kj::Promise<capnp::Response<schema::TestService::EchoResults>> call = req.send();
+  kj::Maybe<capnp::Response<schema::TestService::EchoResults>> response;
+  auto got = call.then([&](auto&& r) { response = kj::mv(r); });
+  ASSERT_TRUE(settle(got) == nullptr);
+  EXPECT_EQ(std::string(KJ_ASSERT_NONNULL(response).getText().cStr()), "hello through the pool");
+  // Names come from the workers' hello.
+  EXPECT_TRUE(pool_->knowsService("TestService"));
+  EXPECT_FALSE(pool_->knowsService("NoSuchService"));
+  auto stats = pool_->stats();
+  ASSERT_EQ(stats.methods.size(), 1u);
+  EXPECT_EQ(stats.methods[0].name, "TestService.echo");
+  EXPECT_EQ(stats.methods[0].count, 1u);
+  EXPECT_EQ(stats.workers.size(), 2u);
+  EXPECT_EQ(spawned_.size(), 2u);
+}
+
+TEST_F(PoolProcessTest, BuiltInServicesRunInTheWorkerOnTheStore) {
+  char dir[] = "/tmp/zenhub-pool-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  std::string uri = std::string("sqlite://") + dir + "/model.db";
+  store::OpenOptions create;
+  create.create = true;
+  store::openStore(uri, create);
+  startPool(testConfig(1), {"--store", uri});
+  capnp::Capability::Client cap = kj::heap<ForwardingService>(*pool_, "EventService", "localhost",
+                                                              capnp::Schema::from<schema::EventService>());
+  kj::Promise<capnp::Response<schema::EventService::GetDevicePingIssuesResults>> call =
+      cap.castAs<schema::EventService>().getDevicePingIssuesRequest().send();
+  size_t issues = 99;
+  auto got = call.then([&](auto&& r) { issues = r.getIssues().size(); });
+  auto error = settle(got);
+  EXPECT_TRUE(error == nullptr) << KJ_ASSERT_NONNULL(error).getDescription().cStr();
+  EXPECT_EQ(issues, 0u);
+  EXPECT_TRUE(pool_->knowsService("PingConfig"));
+  EXPECT_TRUE(pool_->knowsService("EventService"));
+  EXPECT_EQ(pool_->stats().methods.at(0).name, "EventService.getDevicePingIssues");
+  pool_.reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(PoolProcessTest, ServiceErrorsPassThroughAndUnknownServicesAreTyped) {
+  startPool(testConfig(1));
+  capnp::Capability::Client cap = kj::heap<ForwardingService>(*pool_, "NoSuchService", "localhost");
+  auto req = cap.castAs<schema::TestService>().echoRequest();
+  auto call = req.send().ignoreResult();
+  auto error = settle(call);
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "unknownService");
+  // The worker survived it.
+  EXPECT_EQ(exited_.size(), 0u);
+}
+
+TEST_F(PoolProcessTest, KillNineOfABusyWorkerRetriesItsCallAndRespawnsExactlyOnce) {
+  startPool(testConfig(2));
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
+  auto service = testService();
+  auto req = service.sleepRequest();
+  req.setMs(500);
+  auto call = req.send().ignoreResult();
+  int victim = 0;
+  ASSERT_TRUE(runUntil([&]() {
+    for (const auto& w : pool_->stats().workers) {
+      if (w.busy) victim = w.pid;
+    }
+    return victim != 0;
+  }));
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  auto error = settle(call);
+  EXPECT_TRUE(error == nullptr) << KJ_ASSERT_NONNULL(error).getDescription().cStr();
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 3; }));
+  EXPECT_EQ(spawned_.size(), 3u);  // exactly one replacement
+  EXPECT_EQ(exited_, std::vector<int>{victim});
+  EXPECT_LE(maxLive_, 2u);
+  EXPECT_EQ(pool_->liveWorkers(), 2u);
+  EXPECT_TRUE(pidGone(victim));
+  EXPECT_EQ(pool_->stats().counters.retries, 1u);
+  // Nothing else happens afterwards.
+  runUntil([]() { return false; }, 300ms);
+  EXPECT_EQ(spawned_.size(), 3u);
+}
+
+TEST_F(PoolProcessTest, AHungWorkerTimesOutItsCallAndIsReplaced) {
+  auto config = testConfig(1);
+  config.routes.push_back({{"TestService", "sleep"}, {"default", 300ms}});
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  int hung = readied_[0];
+  auto req = testService().sleepRequest();
+  req.setMs(60000);
+  auto call = req.send().ignoreResult();
+  auto error = settle(call);
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "timeout");
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
+  EXPECT_TRUE(pidGone(hung));
+  EXPECT_EQ(spawned_.size(), 2u);
+  EXPECT_EQ(pool_->stats().counters.timeouts, 1u);
+  // The replacement serves.
+  auto echo = testService().echoRequest();
+  echo.setText("after");
+  auto again = echo.send().ignoreResult();
+  EXPECT_TRUE(settle(again) == nullptr);
+}
+
+TEST_F(PoolProcessTest, AWorkerCrashingAtStartBacksOffRaisesAnEventAndThePoolStaysUsable) {
+  auto config = testConfig(1);
+  config.callTimeout = 400ms;
+  startPool(config, {"--test-fail-start"});
+  ASSERT_TRUE(runUntil([&]() { return crashLoops_.size() >= 5; }, 15s));
+  std::vector<Duration> backoffs;
+  for (auto& [crashes, backoff] : crashLoops_) backoffs.push_back(backoff);
+  EXPECT_EQ(backoffs[0], Duration(50ms));
+  EXPECT_EQ(backoffs[1], Duration(100ms));
+  EXPECT_EQ(backoffs[2], Duration(200ms));
+  EXPECT_EQ(backoffs[3], Duration(400ms));
+  EXPECT_EQ(backoffs[4], Duration(400ms));  // capped
+  EXPECT_LE(maxLive_, 1u);
+  EXPECT_TRUE(readied_.empty());
+  // Calls still get an answer (a timeout while no worker can take them), and stats work.
+  auto call = testService().echoRequest().send().ignoreResult();
+  auto error = settle(call);
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "timeout");
+  EXPECT_GE(pool_->stats().counters.crashLoops, 5u);
+  bool done = false;
+  pool_->drain(1s, [&]() { done = true; });
+  ASSERT_TRUE(runUntil([&]() { return done; }));
+  EXPECT_EQ(pool_->liveWorkers(), 0u);
+}
+
+TEST_F(PoolProcessTest, DrainAnswersInFlightRejectsQueuedSpawnsNothingAndLeavesNoWorker) {
+  startPool(testConfig(1));
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  auto slow = service.sleepRequest();
+  slow.setMs(300);
+  auto inFlight = slow.send().ignoreResult();
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).busy; }));
+  auto queued1 = service.echoRequest().send().ignoreResult();
+  auto queued2 = service.echoRequest().send().ignoreResult();
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().queues.at(0).total() == 2; }));
+  bool done = false;
+  pool_->drain(5s, [&]() { done = true; });
+  auto e1 = settle(queued1);
+  auto e2 = settle(queued2);
+  ASSERT_TRUE(e1 != nullptr && e2 != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(e1)), "shutdown");
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(e2)), "shutdown");
+  auto late = service.echoRequest().send().ignoreResult();
+  auto e3 = settle(late);
+  ASSERT_TRUE(e3 != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(e3)), "shutdown");
+  EXPECT_TRUE(settle(inFlight) == nullptr);  // answered
+  ASSERT_TRUE(runUntil([&]() { return done; }));
+  EXPECT_EQ(spawned_.size(), 1u);  // no respawn
+  EXPECT_EQ(pool_->liveWorkers(), 0u);
+  for (int pid : spawned_) EXPECT_TRUE(pidGone(pid)) << pid;
+}
+
+TEST_F(PoolProcessTest, DrainDeadlineStopsWorkersWithCallsStillRunning) {
+  startPool(testConfig(2));
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
+  auto req = testService().sleepRequest();
+  req.setMs(60000);
+  auto stuck = req.send().ignoreResult();
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).busy || pool_->stats().workers.at(1).busy; }));
+  bool done = false;
+  pool_->drain(200ms, [&]() { done = true; });
+  auto error = settle(stuck);
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "shutdown");
+  ASSERT_TRUE(runUntil([&]() { return done; }));
+  EXPECT_EQ(spawned_.size(), 2u);
+  for (int pid : spawned_) EXPECT_TRUE(pidGone(pid)) << pid;
+}
+
+TEST_F(PoolProcessTest, Sigusr2UnderLoadGoesOnlyToReadyWorkersWhichLogTheirTable) {
+  startPool(testConfig(2));
+  EXPECT_EQ(pool_->forwardSigusr2(), 0);  // still starting: never signalled
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
+  auto service = testService();
+  // Keep both workers busy while the signal arrives.
+  std::vector<kj::Promise<void>> calls;
+  for (int i = 0; i < 40; ++i) {
+    auto req = service.sleepRequest();
+    req.setMs(10);
+    calls.push_back(req.send().ignoreResult());
+  }
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().methods.size() == 1; }));
+  // Ready long enough (worker_signal_min_age: 200 ms in this config).
+  runUntil([]() { return false; }, 250ms);
+  EXPECT_EQ(pool_->forwardSigusr2(), 2);
+  ASSERT_TRUE(runUntil([&]() { return countInLog("worker stats pid=") == 2; }));
+  for (auto& c : calls) EXPECT_TRUE(settle(c) == nullptr);
+  EXPECT_TRUE(exited_.empty());
+  EXPECT_EQ(spawned_.size(), 2u);
+  // The workers' tables went through the hub's log with their ids.
+  EXPECT_GE(countInLog("worker=default-0 pid="), 1u);
+  // Each table has a line for the method both workers ran (the lines follow the header).
+  EXPECT_TRUE(runUntil([&]() { return countInLog("TestService.sleep") >= 2; }));
+  auto report = pool_->formatReport();
+  EXPECT_EQ(report.at(0), "Worklist Stats:");
+}
+
+TEST_F(PoolProcessTest, RecyclingAfterTheCallLimitIsRollingAndKeepsAReadyWorker) {
+  auto config = testConfig(2);
+  config.callLimit = 3;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
+  size_t minReadyAtExit = 99;
+  auto service = testService();
+  for (int i = 0; i < 12; ++i) {
+    auto req = service.echoRequest();
+    req.setText("x");
+    auto call = req.send().ignoreResult();
+    EXPECT_TRUE(settle(call) == nullptr) << i;
+    size_t ready = 0;
+    for (const auto& w : pool_->stats().workers) ready += w.state == "ready" ? 1 : 0;
+    if (!exited_.empty()) minReadyAtExit = std::min(minReadyAtExit, ready);
+  }
+  EXPECT_TRUE(runUntil([&]() { return exited_.size() >= 2 && readied_.size() >= 4; }));  // recycled, replaced
+  EXPECT_TRUE(crashLoops_.empty());
+  EXPECT_GE(minReadyAtExit, 1u);
+  EXPECT_LE(maxLive_, 2u);
+  EXPECT_NE(countInLog("reason=recycle"), 0u);
+}
+
+TEST_F(PoolProcessTest, ReloadGrowsAndShrinksPoolsAndChangesRoutes) {
+  startPool(testConfig(1));
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto bigger = testConfig(3);
+  bigger.pools["slow"] = 1;
+  bigger.routes.push_back({{"TestService", "sleep"}, {"slow", {}}});
+  pool_->reload(bigger);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 4; }));
+  auto req = testService().sleepRequest();
+  req.setMs(1);
+  auto call = req.send().ignoreResult();
+  EXPECT_TRUE(settle(call) == nullptr);
+  bool ranOnSlow = false;
+  for (const auto& w : pool_->stats().workers) ranOnSlow |= w.pool == "slow" && w.callsServed == 1;
+  EXPECT_TRUE(ranOnSlow);
+  pool_->reload(testConfig(1));  // "slow" is gone from the config: scaled to zero
+  ASSERT_TRUE(runUntil([&]() { return exited_.size() == 3; }));
+  runUntil([]() { return false; }, 200ms);
+  EXPECT_EQ(spawned_.size(), 4u);  // shrinking spawns nothing
+  EXPECT_EQ(pool_->liveWorkers(), 1u);
+  EXPECT_TRUE(pool_->ready());
+}
+
+}  // namespace
+}  // namespace zenhub::hub::pool::testing
