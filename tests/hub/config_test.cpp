@@ -111,3 +111,35 @@ TEST(CommandLine, UnknownFlagExitsTwo) {
 
 }  // namespace
 }  // namespace zenhub::hub
+
+namespace zenhub::hub {
+namespace {
+
+TEST(CommandLine, TheShippedConfigFileIsValidAndDocumentsTheDefaults) {
+  std::string path = std::string(ZENHUB_SOURCE_DIR) + "/config/zenhub.yaml";
+  const char* argv[] = {"zenhub", "--config", path.c_str()};
+  auto cl = parseCommandLine(3, argv);
+  ASSERT_EQ(cl.exitCode, -1) << cl.output;
+  HubConfig defaults;
+  EXPECT_EQ(cl.config.listen.str(), defaults.listen.str());
+  EXPECT_EQ(cl.config.workers, defaults.workers);
+  EXPECT_EQ(cl.config.pool.pools.at("default"), defaults.workers);
+  EXPECT_EQ(cl.config.pool.callTimeout, pool::defaultPoolConfig().callTimeout);
+}
+
+TEST(CommandLine, PoolSettingsAreCheckedWithPositions) {
+  char tmpl[] = "/tmp/zenhub-config-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  ASSERT_GE(fd, 0);
+  std::string yaml = "routes:\n  \"Svc:*\": default\n";  // no *:* route
+  ASSERT_EQ(::write(fd, yaml.data(), yaml.size()), static_cast<ssize_t>(yaml.size()));
+  ::close(fd);
+  const char* argv[] = {"zenhub", "--config", tmpl};
+  auto cl = parseCommandLine(3, argv);
+  ::unlink(tmpl);
+  EXPECT_EQ(cl.exitCode, 2);
+  EXPECT_NE(cl.output.find("'*:*' route is required"), std::string::npos) << cl.output;
+}
+
+}  // namespace
+}  // namespace zenhub::hub
