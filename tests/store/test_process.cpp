@@ -1,5 +1,8 @@
 #include "test_process.h"
 
+#include <poll.h>
+#include <sys/syscall.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -64,16 +67,22 @@ bool Child::running() {
 }
 
 ProcessResult Child::wait(int timeoutMs) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-  while (running()) {
-    if (std::chrono::steady_clock::now() > deadline) {
+  // Wait for the child's exit (a pidfd becomes readable) with a deadline.
+  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  if (fd >= 0) {
+    pollfd p{fd, POLLIN, 0};
+    int ready = ::poll(&p, 1, timeoutMs);
+    ::close(fd);
+    if (ready == 0) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status_, 0);
       pid_ = -1;
       return {-1, slurp(outFile_), slurp(errFile_) + "\n[killed after timeout]"};
     }
-    // Polling waitpid: the child's exit is the event; this only paces the checks.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (pid_ > 0) {
+    ::waitpid(pid_, &status_, 0);  // it has exited: this reaps it at once
+    pid_ = -1;
   }
   int code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
   return {code, slurp(outFile_), slurp(errFile_)};
