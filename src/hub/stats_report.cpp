@@ -7,10 +7,7 @@
 
 namespace zenhub::hub {
 
-std::string formatDuration(std::chrono::nanoseconds d) {
-  auto total = std::chrono::duration_cast<std::chrono::seconds>(d).count();
-  return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
-}
+std::string formatDuration(std::chrono::nanoseconds d) { return pool::formatHms(d); }
 
 namespace {
 std::string formatTime(std::chrono::system_clock::time_point t) {
