@@ -132,8 +132,13 @@ class ConfigServiceBase : public Interface::Server {
   }
 
   kj::Promise<void> getConfigProperties(GetConfigPropertiesContext context) override {
-    CallSnapshot call(store_, monitor_);
-    const auto& properties = call.collector().properties;
+    // Only the collector object is needed: one lookup, not a model snapshot.
+    auto txn = store_.read();
+    auto collector = txn->get(std::string(model::kCollectorsRoot) + "/" + monitor_);
+    if (!collector || collector->className != model::cls::kCollector) {
+      throw serviceError("unknownMonitor", "Unknown performance monitor: '" + monitor_ + "'");
+    }
+    const auto& properties = collector->properties;
     writePropertyItems(context.getResults(replySize(properties.size() * 8))
                            .initItems(static_cast<unsigned>(properties.size())),
                        properties);

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
 
   std::map<std::string, std::function<int(const Options&)>> scenarios = {
       {"throughput", runThroughput},
+      {"connections", runConnections},
       {"services", runServices},
       {"respawn", runRespawn},
 #ifdef ZENHUB_BENCH_STORE

@@ -17,29 +17,43 @@ struct Connection {
   kj::Own<kj::AsyncIoStream> stream;
   kj::Own<capnp::TwoPartyClient> client;
   schema::Hub::Client hub = nullptr;
+  schema::PingConfig::Client service = nullptr;
 };
 
 class Load {
  public:
-  Load(std::chrono::steady_clock::time_point until) : until_(until) {}
-  kj::Promise<void> loop(schema::Hub::Client& hub) {
+  Load(std::chrono::steady_clock::time_point until, CallKind kind) : until_(until), kind_(kind) {}
+  kj::Promise<void> loop(Connection& c) {
     if (std::chrono::steady_clock::now() >= until_) return kj::READY_NOW;
-    return hub.pingRequest().send().then([this, &hub](auto&&) {
+    auto next = [this, &c]() {
       ++calls_;
-      return loop(hub);
-    });
+      return loop(c);
+    };
+    if (kind_ == CallKind::kServiceCall) {
+      return c.service.getConfigPropertiesRequest().send().then([next](auto&&) mutable { return next(); });
+    }
+    return c.hub.pingRequest().send().then([next](auto&&) mutable { return next(); });
   }
   uint64_t calls() const { return calls_; }
 
  private:
   std::chrono::steady_clock::time_point until_;
+  CallKind kind_;
   uint64_t calls_ = 0;
 };
+
+schema::Hub::Client login(Connection& c, const std::string& user, const std::string& password,
+                          kj::WaitScope& ws) {
+  auto request = c.client->bootstrap().castAs<schema::Login>().loginRequest();
+  request.setUser(user);
+  request.setPassword(password);
+  return request.send().wait(ws).getHub();
+}
 
 }  // namespace
 
 LoadResult runPingLoad(uint16_t port, int connections, int inFlight, std::chrono::milliseconds duration,
-                       const std::string& user, const std::string& password) {
+                       const std::string& user, const std::string& password, CallKind kind) {
   auto io = kj::setupAsyncIo();
   auto& ws = io.waitScope;
   std::vector<Connection> conns(static_cast<size_t>(connections));
@@ -47,24 +61,42 @@ LoadResult runPingLoad(uint16_t port, int connections, int inFlight, std::chrono
     auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
     c.stream = address->connect().wait(ws);
     c.client = kj::heap<capnp::TwoPartyClient>(*c.stream);
-    auto login = c.client->bootstrap().castAs<schema::Login>();
-    auto request = login.loginRequest();
-    request.setUser(user);
-    request.setPassword(password);
-    c.hub = request.send().wait(ws).getHub();
-    c.hub.pingRequest().send().wait(ws);  // warm the path
+    c.hub = login(c, user, password, ws);
+    if (kind == CallKind::kServiceCall) {
+      auto request = c.hub.getServiceRequest();
+      request.setName("PingConfig");
+      request.setMonitor("localhost");
+      c.service = request.send().wait(ws).getService().castAs<schema::PingConfig>();
+      c.service.getConfigPropertiesRequest().send().wait(ws);  // warm the path
+    } else {
+      c.hub.pingRequest().send().wait(ws);  // warm the path
+    }
   }
   auto start = std::chrono::steady_clock::now();
-  Load load(start + duration);
+  Load load(start + duration, kind);
   kj::Vector<kj::Promise<void>> running;
   for (auto& c : conns) {
-    for (int i = 0; i < inFlight; ++i) running.add(load.loop(c.hub));
+    for (int i = 0; i < inFlight; ++i) running.add(load.loop(c));
   }
   kj::joinPromises(running.releaseAsArray()).wait(ws);
   LoadResult result;
   result.calls = load.calls();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+double runLogins(uint16_t port, int count, const std::string& user, const std::string& password) {
+  auto io = kj::setupAsyncIo();
+  auto& ws = io.waitScope;
+  auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < count; ++i) {
+    Connection c;
+    c.stream = address->connect().wait(ws);
+    c.client = kj::heap<capnp::TwoPartyClient>(*c.stream);
+    c.hub = login(c, user, password, ws);
+  }
+  return count / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 namespace {

@@ -1,15 +1,10 @@
 // Scenario `throughput`: ping calls/s through the hub's RPC front end (the real zenhub binary:
 // asio loop, KJ-on-asio port, login, connection limits) against a plain capnp::EzRpcServer
-// serving the same interface, driven by the same client in the same run. Also the sequential
-// round trip of one connection (latency), against the same baseline.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <fstream>
+// serving the same interface, driven by the same client in the same run; then the same for a
+// service call forwarded through the hub to 2 workers. Also the sequential round trips.
 #include <stdexcept>
-#include <thread>
 
+#include "baseline_process.h"
 #include "hub_process.h"
 #include "ping_load.h"
 #include "scenarios.h"
@@ -17,75 +12,36 @@
 namespace zenhub::bench {
 
 namespace {
-
-// The baseline server, a child process of the bench (zenhub-bench serve-baseline).
-class Baseline {
- public:
-  Baseline(const Options& options, const std::string& portFile) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::string self = options.binDir + "/zenhub-bench";
-      ::execl(self.c_str(), self.c_str(), "serve-baseline", portFile.c_str(), nullptr);
-      ::_exit(127);
-    }
-    // Wait for the port file (written atomically by rename) with a deadline.
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < until) {
-      std::ifstream in(portFile);
-      if (in >> port_) return;
-      std::this_thread::yield();
-    }
-    throw std::runtime_error("baseline server did not start");
-  }
-  ~Baseline() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  uint16_t port() const { return port_; }
-
- private:
-  pid_t pid_ = -1;
-  uint16_t port_ = 0;
-};
-
-void report(const char* scenario, const char* metric, const std::vector<double>& hub,
-            const std::vector<double>& base, bool higherIsBetter, double target, const Options& o) {
-  double h = median(hub), b = median(base);
-  double ratio = b > 0 ? h / b : 0;
-  bool pass = higherIsBetter ? ratio >= target : ratio <= target;
-  Json()
-      .set("scenario", scenario)
-      .set("metric", metric)
-      .set("hub_median", h)
-      .set("baseline", "capnp::EzRpcServer, same schema, same client")
-      .set("baseline_median", b)
-      .set("ratio", ratio)
-      .set("target", std::string(higherIsBetter ? ">= " : "<= ") + std::to_string(target))
-      .set("pass", pass)
-      .set("repetitions", o.repetitions)
-      .print();
+const char* kEcho = "capnp::EzRpcServer ping, same client";
 }
-
-}  // namespace
 
 int runThroughput(const Options& options) {
   testing::HubProcess hub;
-  hub.start({"--log-level", "warn"});
+  hub.start({"--log-level", "warn", "--workers", "2"});
   if (!hub.waitReady()) throw std::runtime_error("zenhub did not become ready:\n" + hub.log());
-  Baseline baseline(options, options.workDir + "/baseline.port");
+  BaselineProcess baseline(options, options.workDir + "/baseline.port");
 
   auto duration = std::chrono::milliseconds(options.quick ? 300 : 2000);
-  std::vector<double> hubPipelined, basePipelined, hubSeq, baseSeq;
+  std::vector<double> hubPipelined, basePipelined, hubSeq, baseSeq, svcPipelined, svcSeq;
   for (int r = 0; r < options.repetitions; ++r) {
     // Alternate so that drift of a noisy machine hits both sides alike.
     hubPipelined.push_back(runPingLoad(hub.port(), 8, 100, duration, "admin", "zenoss").callsPerSecond());
     basePipelined.push_back(runPingLoad(baseline.port(), 8, 100, duration, "admin", "zenoss").callsPerSecond());
+    svcPipelined.push_back(
+        runPingLoad(hub.port(), 8, 100, duration, "admin", "zenoss", CallKind::kServiceCall).callsPerSecond());
     hubSeq.push_back(1e6 / runPingLoad(hub.port(), 1, 1, duration, "admin", "zenoss").callsPerSecond());
     baseSeq.push_back(1e6 / runPingLoad(baseline.port(), 1, 1, duration, "admin", "zenoss").callsPerSecond());
+    svcSeq.push_back(
+        1e6 / runPingLoad(hub.port(), 1, 1, duration, "admin", "zenoss", CallKind::kServiceCall).callsPerSecond());
   }
-  report("throughput", "ping calls/s, 8 connections x 100 in flight", hubPipelined, basePipelined, true, 0.8,
-         options);
-  report("throughput", "ping round trip us, 1 connection sequential", hubSeq, baseSeq, false, 1.25, options);
+  reportRatio("throughput", "hub ping calls/s, 8 connections x 100 in flight", hubPipelined, basePipelined, kEcho,
+              true, 0.8, options);
+  reportRatio("throughput", "hub ping round trip us, 1 connection sequential", hubSeq, baseSeq, kEcho, false, 1.25,
+              options);
+  reportRatio("throughput", "service calls/s through hub and 2 workers (PingConfig.getConfigProperties), 8 x 100",
+              svcPipelined, basePipelined, kEcho, true, 0.5, options);
+  reportRatio("latency", "service call round trip us through hub and worker, sequential", svcSeq, baseSeq, kEcho,
+              false, 2.5, options);
   return 0;
 }
 

@@ -7,8 +7,11 @@
 
 namespace zenhub::bench {
 
-// Ping calls/s through the hub's RPC front end versus a plain capnp::EzRpcServer (rpc_bench.cpp).
+// Ping calls/s through the hub's RPC front end, and service calls through hub and workers,
+// versus a plain capnp::EzRpcServer (rpc_bench.cpp).
 int runThroughput(const Options& options);
+// Logins/s and 1,000 held collector connections with the hub's RSS (connections_bench.cpp).
+int runConnections(const Options& options);
 // Store: load of a generated model and changesSince over 10,000 changed oids, per backend
 // (store_bench.cpp).
 int runStore(const Options& options);
