@@ -92,7 +92,7 @@ class CommandConfigImpl final
       auto ds = list[i];
       ds.setId(s.dataSource->id);
       ds.setTemplate(s.tmpl->id);
-      ds.setComponent(capnp::Text::Reader(component.data(), component.size()));
+      ds.setComponent(textOf(component));
       ds.setCommand(s.command);
       ds.setCycleTime(s.cycle);
       ds.setParser(model::getString(s.dataSource->properties, "parser").value_or("Auto"));

@@ -14,13 +14,11 @@ void writeBound(schema::Bound::Builder out, std::optional<double> value) {
   }
 }
 
-capnp::Text::Reader text(std::string_view s) {
-  return capnp::Text::Reader(s.data(), s.size());
-}
+
 
 void setTag(schema::PropertyItem::Builder item, const char* name, std::string_view value) {
   item.setName(name);
-  item.initValue().setText(text(value));
+  item.initValue().setText(textOf(value));
 }
 
 }  // namespace
@@ -135,7 +133,7 @@ void writeThreshold(schema::Threshold::Builder out, const Object& threshold, con
   out.setSeverity(static_cast<std::int32_t>(model::getInt(p, "severity").value_or(3)));
   out.setEventClass(model::getString(p, "eventClass").value_or("/Perf/Snmp"));
   out.setEnabled(enabled(threshold));
-  out.setComponent(text(component));
+  out.setComponent(textOf(component));
 }
 
 void writeThresholds(capnp::List<schema::Threshold>::Builder out,
@@ -147,7 +145,7 @@ void writeThresholds(capnp::List<schema::Threshold>::Builder out,
 
 void writeSnmpConnection(schema::SnmpConnection::Builder out, const ModelSnapshot& model,
                          const Object& device, std::string_view address) {
-  out.setAddress(text(address));
+  out.setAddress(textOf(address));
   std::int64_t port = model.zInt(device, "zSnmpPort", 161);
   out.setPort(static_cast<std::uint16_t>(port >= 1 && port <= 65535 ? port : 161));
   std::string version = model.zString(device, "zSnmpVer", "v2c");
@@ -167,5 +165,7 @@ void writeSnmpConnection(schema::SnmpConnection::Builder out, const ModelSnapsho
     out.setCommunity(model.zString(device, "zSnmpCommunity", "public"));
   }
 }
+
+kj::String textOf(std::string_view s) { return kj::heapString(s.empty() ? "" : s.data(), s.size()); }
 
 }  // namespace zenhub::services

@@ -3,6 +3,9 @@
 // datapoint or a threshold looks the same whichever service sends it.
 #pragma once
 
+#include <kj/string.h>
+#include <string_view>
+
 #include <capnp/list.h>
 
 #include <string_view>
@@ -56,5 +59,9 @@ struct ThresholdInstance {
 };
 void writeThresholds(capnp::List<schema::Threshold>::Builder out,
                      const std::vector<ThresholdInstance>& thresholds);
+
+// A NUL-terminated copy for a capnp text field: capnp text must be terminated, which a
+// string_view need not be (and an empty one may have no data at all).
+kj::String textOf(std::string_view s);
 
 }  // namespace zenhub::services

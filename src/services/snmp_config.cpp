@@ -117,7 +117,7 @@ class SnmpConfigImpl final
           isDevice ? std::string_view() : std::string_view(head.context->id);
       auto entry = oids[k];
       entry.setOid(head.oid);
-      entry.setComponent(capnp::Text::Reader(component.data(), component.size()));
+      entry.setComponent(textOf(component));
       size_t points = 0;
       for (size_t i : members[k]) points += model.dataPoints(*p.sources[i].dataSource).size();
       auto dps = entry.initDataPoints(static_cast<unsigned>(points));
