@@ -26,7 +26,11 @@ class RpcListener::Connection final : public ConnectionContext {
         rpc_(capnp::makeRpcServer(network_, owner.bootstrap_(*this))) {
     rpc_.setFlowLimit(owner.limits_.flowLimitWords);
     watch_ = network_.onDisconnect().then(
-        [this]() { owner_.scheduleClose(id_, "peer disconnected"); },
+        [this]() {
+          // The peer left, or the RPC system aborted the connection (a malformed or oversized
+          // message): capnp reports both alike, the abort reason going to the peer.
+          owner_.scheduleClose(id_, "disconnected (peer left, or protocol error)");
+        },
         [this](kj::Exception&& e) {
           owner_.scheduleClose(id_, std::string("connection error: ") + e.getDescription().cStr());
         }).eagerlyEvaluate(nullptr);
