@@ -1,5 +1,7 @@
 #include "hub/config.h"
 
+#include "hub/pool/yaml_values.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -12,14 +14,13 @@ namespace zenhub::hub {
 
 namespace {
 
+using pool::scalar;
+using pool::where;
+
 std::string joined(const std::vector<std::string>& errors) {
   std::string out = "invalid configuration";
   for (const auto& e : errors) out += "\n  " + e;
   return out;
-}
-
-std::string where(const std::string& source, const YAML::Mark& mark) {
-  return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
 const std::vector<std::string>& logLevels() {
@@ -30,16 +31,6 @@ const std::vector<std::string>& logLevels() {
 // One setting: how to read it from a YAML node into the config. Throws std::invalid_argument
 // with a message (the caller adds the position).
 using Reader = std::function<void(HubConfig&, const YAML::Node&)>;
-
-template <typename T>
-T scalar(const YAML::Node& node, const char* what) {
-  if (!node.IsScalar()) throw std::invalid_argument(std::string("expected ") + what);
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    throw std::invalid_argument(std::string("expected ") + what + ", got '" + node.Scalar() + "'");
-  }
-}
 
 Reader text(std::string HubConfig::*field) {
   return [field](HubConfig& c, const YAML::Node& n) { c.*field = scalar<std::string>(n, "a string"); };

@@ -1,4 +1,5 @@
 #include "hub/pool/pool_config.h"
+#include "hub/pool/yaml_values.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,20 +8,6 @@
 namespace zenhub::hub::pool {
 
 namespace {
-
-std::string where(const std::string& source, const YAML::Mark& mark) {
-  return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
-}
-
-template <typename T>
-T scalar(const YAML::Node& node, const char* what) {
-  if (!node.IsScalar()) throw std::invalid_argument(std::string("expected ") + what);
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    throw std::invalid_argument(std::string("expected ") + what + ", got '" + node.Scalar() + "'");
-  }
-}
 
 Duration seconds(const YAML::Node& node, double min) {
   double v = scalar<double>(node, "a number of seconds");
