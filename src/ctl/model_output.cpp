@@ -49,17 +49,15 @@ void printListing(std::ostream& out, const std::vector<store::Object>& objects, 
   for (const auto& o : objects) out << o.oid << "\t" << o.className << "\t" << o.path << "\n";
 }
 
-void printChanges(std::ostream& out, const store::ChangeBatch& batch,
-                  const std::vector<std::optional<std::string>>& paths, bool json) {
+void printChanges(std::ostream& out, const store::ChangeBatch& batch, bool json) {
   if (json) {
     out << "{\"cursor\":" << batch.cursor << ",\"resyncRequired\":" << (batch.resyncRequired ? "true" : "false")
         << ",\"more\":" << (batch.more ? "true" : "false") << ",\"changes\":[";
     for (size_t i = 0; i < batch.changes.size(); ++i) {
       const auto& c = batch.changes[i];
       out << (i ? "," : "") << "{\"tid\":" << c.tid << ",\"oid\":" << c.oid << ",\"kind\":\"" << store::toString(c.kind)
-          << "\"";
-      if (paths[i]) out << ",\"path\":" << jsonString(*paths[i]);
-      out << "}";
+          << "\",\"path\":" << jsonString(c.path) << ",\"class\":" << jsonString(c.className)
+          << ",\"committedAtMs\":" << c.committedAtMs << "}";
     }
     out << "]}\n";
     return;
@@ -72,7 +70,7 @@ void printChanges(std::ostream& out, const store::ChangeBatch& batch,
   for (size_t i = 0; i < batch.changes.size(); ++i) {
     const auto& c = batch.changes[i];
     out << "tid " << c.tid << "\t" << store::toString(c.kind) << "\toid " << c.oid;
-    if (paths[i]) out << "\t" << *paths[i];
+    if (!c.path.empty()) out << "\t" << c.className << "\t" << c.path;
     out << "\n";
   }
   out << "cursor " << batch.cursor << (batch.more ? " (more waiting)" : "") << "\n";

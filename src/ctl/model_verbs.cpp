@@ -202,14 +202,7 @@ void modelRemove(const ModelContext& ctx, const std::string& path) {
 
 void modelChanges(const ModelContext& ctx, std::int64_t since, std::int64_t limit) {
   auto s = open(ctx, false);
-  store::ChangeBatch batch = s->changesSince(since, limit);
-  std::vector<std::optional<std::string>> paths(batch.changes.size());
-  auto txn = s->read();
-  for (size_t i = 0; i < batch.changes.size(); ++i) {
-    if (batch.changes[i].kind != store::ChangeKind::kUpdated) continue;
-    if (auto o = txn->getByOid(batch.changes[i].oid)) paths[i] = o->path;
-  }
-  printChanges(*ctx.out, batch, paths, ctx.json);
+  printChanges(*ctx.out, s->changesSince(since, limit), ctx.json);
 }
 
 void modelCompact(const ModelContext& ctx, std::int64_t keep) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,17 @@ class SqlResult {
   std::vector<std::optional<std::string>> cells_;
 };
 
+// The current row of a scan: typed reads of its cells, valid only during the scan's callback.
+// NULL reads as 0 and "".
+class SqlRow {
+ public:
+  virtual std::int64_t integer(size_t col) const = 0;
+  virtual std::string_view text(size_t col) const = 0;
+
+ protected:
+  ~SqlRow() = default;
+};
+
 // One schema version: the SQL that takes the previous version to this one.
 struct Migration {
   int version;
@@ -51,6 +63,10 @@ class Database {
   // One statement. Parameters are written $1..$n (PostgreSQL's form; SQLite's backend rewrites
   // them).
   virtual SqlResult query(const std::string& sql, const SqlParams& params = {}) = 0;
+  // One statement whose rows are handed to `onRow` one at a time, without materialising them as
+  // text cells: for the hot reads (the change feed, which the hub polls every second).
+  virtual void scan(const std::string& sql, const SqlParams& params,
+                    const std::function<void(const SqlRow&)>& onRow) = 0;
   // Many rows into one table, the fastest way the backend has (a prepared statement in a loop,
   // COPY). Every row has one parameter per column.
   virtual void insertRows(const std::string& table, const std::vector<std::string>& columns,

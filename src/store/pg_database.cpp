@@ -1,5 +1,6 @@
 #include "store/pg_database.h"
 
+#include <charconv>
 #include <memory>
 
 #include "store/errors.h"
@@ -39,6 +40,15 @@ INSERT INTO objects VALUES
   (3, 2, '/Monitors/Performance', 'Performance', 'Organizer', '{}');
 )sql";
 
+// The change feed says what each oid was: its path after the change (before, for a delete), its
+// class, and when the transaction committed (unix ms). Entries written before have '' and 0.
+const char* kSchemaV2 = R"sql(
+ALTER TABLE changes
+  ADD COLUMN path TEXT NOT NULL DEFAULT '',
+  ADD COLUMN class TEXT NOT NULL DEFAULT '',
+  ADD COLUMN committed_ms BIGINT NOT NULL DEFAULT 0;
+)sql";
+
 // Any advisory lock key; only store migrations use it.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7246318)";
 
@@ -58,6 +68,31 @@ void appendCopyText(std::string& out, std::string_view s) {
     }
   }
 }
+
+// A scan's current row: a view into the libpq result.
+class PgRow final : public SqlRow {
+ public:
+  explicit PgRow(const PGresult* result) : result_(result) {}
+  void moveTo(int row) { row_ = row; }
+  std::int64_t integer(size_t col) const override {
+    int c = static_cast<int>(col);
+    if (PQgetisnull(result_, row_, c)) return 0;
+    const char* p = PQgetvalue(result_, row_, c);
+    const char* end = p + PQgetlength(result_, row_, c);
+    std::int64_t value = 0;
+    auto [stop, ec] = std::from_chars(p, end, value);
+    if (ec != std::errc() || stop != end) throw StoreError("expected an integer, got '" + std::string(p, end) + "'");
+    return value;
+  }
+  std::string_view text(size_t col) const override {
+    int c = static_cast<int>(col);
+    return {PQgetvalue(result_, row_, c), static_cast<size_t>(PQgetlength(result_, row_, c))};
+  }
+
+ private:
+  const PGresult* result_;
+  int row_ = 0;
+};
 
 }  // namespace
 
@@ -107,7 +142,7 @@ void PgDatabase::execute(const std::string& sql) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("statement failed", r.get(), sql);
 }
 
-SqlResult PgDatabase::query(const std::string& sql, const SqlParams& params) {
+PGresult* PgDatabase::run(const std::string& sql, const SqlParams& params) {
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     std::string name = "zs" + std::to_string(statements_.size());
@@ -133,6 +168,11 @@ SqlResult PgDatabase::query(const std::string& sql, const SqlParams& params) {
                           lengths.data(), nullptr, 0));
   auto status = PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail("query failed", r.get(), sql);
+  return r.release();
+}
+
+SqlResult PgDatabase::query(const std::string& sql, const SqlParams& params) {
+  Result r(run(sql, params));
   int rows = PQntuples(r.get());
   int columns = PQnfields(r.get());
   SqlResult result(static_cast<size_t>(columns));
@@ -147,6 +187,16 @@ SqlResult PgDatabase::query(const std::string& sql, const SqlParams& params) {
     }
   }
   return result;
+}
+
+void PgDatabase::scan(const std::string& sql, const SqlParams& params,
+                      const std::function<void(const SqlRow&)>& onRow) {
+  Result r(run(sql, params));
+  PgRow row(r.get());
+  for (int i = 0, rows = PQntuples(r.get()); i < rows; ++i) {
+    row.moveTo(i);
+    onRow(row);
+  }
 }
 
 void PgDatabase::insertRows(const std::string& table, const std::vector<std::string>& columns,
@@ -196,15 +246,22 @@ void PgDatabase::insertRows(const std::string& table, const std::vector<std::str
   }
 }
 
-void PgDatabase::beginRead() {
+void PgDatabase::begin(const char* sql) {
   ensureConnected();
-  execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  try {
+    execute(sql);
+  } catch (const StoreError&) {
+    // A connection the server closed (it restarted) shows only when the next statement fails.
+    // Nothing has run in this transaction yet: reconnect once and begin again.
+    if (PQstatus(conn_) == CONNECTION_OK) throw;
+    ensureConnected();
+    execute(sql);
+  }
 }
 
-void PgDatabase::beginWrite() {
-  ensureConnected();
-  execute("BEGIN ISOLATION LEVEL READ COMMITTED");
-}
+void PgDatabase::beginRead() { begin("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); }
+
+void PgDatabase::beginWrite() { begin("BEGIN ISOLATION LEVEL READ COMMITTED"); }
 
 void PgDatabase::commit() { execute("COMMIT"); }
 
@@ -229,7 +286,7 @@ bool PgDatabase::hasTable(const std::string& name) {
 }
 
 const std::vector<Migration>& PgDatabase::migrations() const {
-  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}};
+  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}};
   return kMigrations;
 }
 

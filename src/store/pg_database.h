@@ -23,6 +23,8 @@ class PgDatabase final : public Database {
   std::string_view backendName() const override { return "postgresql"; }
   void execute(const std::string& sql) override;
   SqlResult query(const std::string& sql, const SqlParams& params) override;
+  void scan(const std::string& sql, const SqlParams& params,
+            const std::function<void(const SqlRow&)>& onRow) override;
   void insertRows(const std::string& table, const std::vector<std::string>& columns,
                   const std::vector<SqlParams>& rows) override;
   void beginRead() override;
@@ -36,6 +38,9 @@ class PgDatabase final : public Database {
 
  private:
   void ensureConnected();
+  void begin(const char* sql);
+  // Runs one statement (prepared on first use); the caller owns the result (PQclear).
+  PGresult* run(const std::string& sql, const SqlParams& params);
   [[noreturn]] void fail(const std::string& what, PGresult* result, const std::string& sql);
 
   std::string uri_;        // as given, for libpq

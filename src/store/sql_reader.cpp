@@ -48,14 +48,15 @@ std::vector<Object> SqlReader::subtree(std::string_view path) {
   return select(std::string("WHERE ") + kSubtreeCondition + " ORDER BY path", {path, lo, hi});
 }
 
-std::vector<Oid> SqlReader::subtreeOids(std::string_view path) {
+std::vector<SqlReader::Ref> SqlReader::subtreeRefs(std::string_view path) {
   std::string lo = std::string(path) + "/";
   std::string hi = std::string(path) + "0";
-  SqlResult r = db_.query(std::string("SELECT oid FROM objects WHERE ") + kSubtreeCondition, {path, lo, hi});
-  std::vector<Oid> oids;
-  oids.reserve(r.rows());
-  for (size_t i = 0; i < r.rows(); ++i) oids.push_back(r.integer(i, 0));
-  return oids;
+  SqlResult r =
+      db_.query(std::string("SELECT oid, path, class FROM objects WHERE ") + kSubtreeCondition, {path, lo, hi});
+  std::vector<Ref> refs;
+  refs.reserve(r.rows());
+  for (size_t i = 0; i < r.rows(); ++i) refs.push_back(Ref{r.integer(i, 0), r.text(i, 1), r.text(i, 2)});
+  return refs;
 }
 
 std::vector<Object> SqlReader::ofClass(std::string_view className) {

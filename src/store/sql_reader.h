@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,8 +24,14 @@ class SqlReader {
   std::vector<Object> all();
   size_t count();
   Cursor feedCursor();
-  // Oids of the object at `path` and its subtree.
-  std::vector<Oid> subtreeOids(std::string_view path);
+  // The object at `path` and its subtree, without properties (what move and remove record in the
+  // change feed).
+  struct Ref {
+    Oid oid;
+    std::string path;
+    std::string className;
+  };
+  std::vector<Ref> subtreeRefs(std::string_view path);
 
   // The columns every object query selects, in the order rowsToObjects reads them.
   static constexpr const char* kColumns = "oid, parent, path, name, class, props";

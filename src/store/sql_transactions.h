@@ -2,6 +2,7 @@
 // for its lifetime: begun in the constructor, rolled back by the destructor unless committed.
 #pragma once
 
+#include <string>
 #include <unordered_map>
 
 #include "store/sql_reader.h"
@@ -54,17 +55,26 @@ class SqlWriteTransaction final : public WriteTransaction {
   std::int64_t commit() override;
 
  private:
+  // What this transaction did to one oid, for the change feed (store.h's Change).
+  struct Pending {
+    ChangeKind kind = ChangeKind::kUpdated;
+    std::string path;
+    std::string className;
+  };
+
   Object mustGet(std::string_view path);
-  void writeProperties(Oid oid, const std::string& json);
-  void record(Oid oid, ChangeKind kind) { changed_[oid] = kind; }
+  // Replaces the properties of the object `oid` at `path` and records the update.
+  void writeProperties(Oid oid, const std::string& path, const std::string& className, const std::string& json);
+  // The last record of an oid wins (its newest path), except that a delete is final.
+  void record(Oid oid, ChangeKind kind, std::string path, std::string className);
 
   Database& db_;
   bool& busy_;
   SqlReader reader_;
   const std::function<void(std::int64_t)>& beforeCommit_;
   bool done_ = false;
-  // What this transaction changed; written to the feed by commit(). The last kind wins.
-  std::unordered_map<Oid, ChangeKind> changed_;
+  // What this transaction changed; written to the feed by commit().
+  std::unordered_map<Oid, Pending> changed_;
 };
 
 // Whether a class may live below a parent of another class: empty when fine, else the problem.

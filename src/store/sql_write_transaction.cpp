@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include "store/json_codec.h"
@@ -54,9 +55,16 @@ Object SqlWriteTransaction::mustGet(std::string_view path) {
   return std::move(*object);
 }
 
-void SqlWriteTransaction::writeProperties(Oid oid, const std::string& json) {
+void SqlWriteTransaction::record(Oid oid, ChangeKind kind, std::string path, std::string className) {
+  auto [it, added] = changed_.try_emplace(oid);
+  if (!added && it->second.kind == ChangeKind::kDeleted) return;  // oids are never reused
+  it->second = Pending{kind, std::move(path), std::move(className)};
+}
+
+void SqlWriteTransaction::writeProperties(Oid oid, const std::string& path, const std::string& className,
+                                          const std::string& json) {
   db_.query("UPDATE objects SET props = $1 WHERE oid = $2", {json, oid});
-  record(oid, ChangeKind::kUpdated);
+  record(oid, ChangeKind::kUpdated, path, className);
 }
 
 Oid SqlWriteTransaction::put(const ObjectSpec& spec) {
@@ -69,7 +77,7 @@ Oid SqlWriteTransaction::put(const ObjectSpec& spec) {
                        ", not a " + spec.className);
     }
     if (!spec.createOnly && encodeProperties(existing->properties) != json) {
-      writeProperties(existing->oid, json);
+      writeProperties(existing->oid, existing->path, existing->className, json);
     }
     return existing->oid;
   }
@@ -81,7 +89,7 @@ Oid SqlWriteTransaction::put(const ObjectSpec& spec) {
   Oid oid = db_.allocateOids(1).front();
   db_.insertRows("objects", {"oid", "parent", "path", "name", "class", "props"},
                  {{oid, parent->oid, path, spec.id, spec.className, json}});
-  record(oid, ChangeKind::kUpdated);
+  record(oid, ChangeKind::kUpdated, std::move(path), spec.className);
   return oid;
 }
 
@@ -92,7 +100,7 @@ void SqlWriteTransaction::update(std::string_view path, const Properties& set,
   for (const auto& key : unset) object.properties.erase(key);
   for (const auto& [key, value] : set) object.properties.insert_or_assign(key, value);
   std::string after = encodeProperties(object.properties);
-  if (after != before) writeProperties(object.oid, after);
+  if (after != before) writeProperties(object.oid, object.path, object.className, after);
 }
 
 void SqlWriteTransaction::move(std::string_view path, std::string_view newParentPath) {
@@ -108,25 +116,28 @@ void SqlWriteTransaction::move(std::string_view path, std::string_view newParent
   std::string newPath = model::childPath(parent.path, object.className, object.id);
   if (newPath == object.path) return;
   if (reader_.get(newPath)) throw ModelError(newPath + " already exists");
-  std::vector<Oid> oids = reader_.subtreeOids(object.path);
+  std::vector<SqlReader::Ref> moved = reader_.subtreeRefs(object.path);
   std::string lo = object.path + "/";
   std::string hi = object.path + "0";
   db_.query(std::string("UPDATE objects SET path = $4 || substr(path, $5) WHERE ") + kSubtreeCondition,
             {object.path, lo, hi, newPath, static_cast<std::int64_t>(object.path.size() + 1)});
   db_.query("UPDATE objects SET parent = $1 WHERE oid = $2", {parent.oid, object.oid});
-  // Every object below changed its path (and so, possibly, what it acquires): all are updates.
-  for (Oid oid : oids) record(oid, ChangeKind::kUpdated);
+  // Every object below changed its path (and so, possibly, what it acquires): all are updates,
+  // each with its new path.
+  for (auto& ref : moved) {
+    record(ref.oid, ChangeKind::kUpdated, newPath + ref.path.substr(object.path.size()), std::move(ref.className));
+  }
 }
 
 size_t SqlWriteTransaction::remove(std::string_view path) {
   Object object = mustGet(path);
   if (isBuiltinRoot(object.oid)) throw ModelError(std::string(path) + ": a root cannot be removed");
-  std::vector<Oid> oids = reader_.subtreeOids(object.path);
+  std::vector<SqlReader::Ref> gone = reader_.subtreeRefs(object.path);
   std::string lo = object.path + "/";
   std::string hi = object.path + "0";
   db_.query(std::string("DELETE FROM objects WHERE ") + kSubtreeCondition, {object.path, lo, hi});
-  for (Oid oid : oids) record(oid, ChangeKind::kDeleted);
-  return oids.size();
+  for (auto& ref : gone) record(ref.oid, ChangeKind::kDeleted, std::move(ref.path), std::move(ref.className));
+  return gone.size();
 }
 
 UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
@@ -164,7 +175,13 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
     std::string parentPath;
   };
   std::vector<NewRow> inserts;
-  std::vector<std::pair<Oid, std::string>> updates;
+  struct Update {
+    Oid oid;
+    std::string path;
+    std::string className;
+    std::string json;
+  };
+  std::vector<Update> updates;
   std::unordered_map<std::string, size_t> newIndex;  // path -> index in inserts
   for (size_t i = 0; i < specs.size(); ++i) {
     const ObjectSpec& spec = specs[i];
@@ -184,7 +201,7 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
         issues.push_back(locate(spec, path) + ": " + path + " exists as a " + k->className + ", not a " +
                          spec.className);
       } else if (!spec.createOnly && k->json != json) {
-        updates.emplace_back(k->oid, std::move(json));
+        updates.push_back(Update{k->oid, std::move(path), spec.className, std::move(json)});
         ++stats.updated;
       } else {
         ++stats.unchanged;
@@ -222,10 +239,13 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
     const ObjectSpec& spec = specs[row.spec];
     rows.push_back({oids[i], row.parent, std::string_view(row.path), std::string_view(spec.id),
                     std::string_view(spec.className), std::string_view(row.json)});
-    record(oids[i], ChangeKind::kUpdated);
   }
   db_.insertRows("objects", {"oid", "parent", "path", "name", "class", "props"}, rows);
-  for (const auto& [oid, json] : updates) writeProperties(oid, json);
+  rows.clear();  // it views the paths that move into the feed records now
+  for (size_t i = 0; i < inserts.size(); ++i) {
+    record(oids[i], ChangeKind::kUpdated, std::move(inserts[i].path), specs[inserts[i].spec].className);
+  }
+  for (const auto& u : updates) writeProperties(u.oid, u.path, u.className, u.json);
   stats.created = inserts.size();
   return stats;
 }
@@ -239,12 +259,20 @@ std::int64_t SqlWriteTransaction::commit() {
     // sees tid N sees every tid below it: the feed never has a hole behind its cursor.
     tid = db_.query("UPDATE feed_state SET last_tid = last_tid + 1 WHERE id = 1 RETURNING last_tid", {})
               .integer(0, 0);
-    std::vector<std::pair<Oid, ChangeKind>> sorted(changed_.begin(), changed_.end());
-    std::sort(sorted.begin(), sorted.end());
+    std::int64_t committedMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
+    std::vector<std::pair<Oid, const Pending*>> sorted;
+    sorted.reserve(changed_.size());
+    for (const auto& [oid, pending] : changed_) sorted.emplace_back(oid, &pending);
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<SqlParams> rows;
     rows.reserve(sorted.size());
-    for (const auto& [oid, kind] : sorted) rows.push_back({tid, oid, kindCode(kind)});
-    db_.insertRows("changes", {"tid", "oid", "kind"}, rows);
+    for (const auto& [oid, p] : sorted) {
+      rows.push_back({tid, oid, kindCode(p->kind), std::string_view(p->path), std::string_view(p->className),
+                      committedMs});
+    }
+    db_.insertRows("changes", {"tid", "oid", "kind", "path", "class", "committed_ms"}, rows);
     if (beforeCommit_) beforeCommit_(tid);
   }
   db_.commit();

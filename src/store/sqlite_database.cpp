@@ -36,6 +36,29 @@ INSERT INTO objects VALUES
   (3, 2, '/Monitors/Performance', 'Performance', 'Organizer', '{}');
 )sql";
 
+// The change feed says what each oid was: its path after the change (before, for a delete), its
+// class, and when the transaction committed (unix ms). Entries written before have '' and 0.
+const char* kSchemaV2 = R"sql(
+ALTER TABLE changes ADD COLUMN path TEXT NOT NULL DEFAULT '';
+ALTER TABLE changes ADD COLUMN class TEXT NOT NULL DEFAULT '';
+ALTER TABLE changes ADD COLUMN committed_ms INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+// A scan's current row, read straight from the statement (integers without a detour through text).
+class SqliteRow final : public SqlRow {
+ public:
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  std::int64_t integer(size_t col) const override { return sqlite3_column_int64(stmt_, static_cast<int>(col)); }
+  std::string_view text(size_t col) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, static_cast<int>(col)));
+    if (p == nullptr) return {};
+    return {p, static_cast<size_t>(sqlite3_column_bytes(stmt_, static_cast<int>(col)))};
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
 }  // namespace
 
 SqliteDatabase::SqliteDatabase(const std::string& uri, const std::string& file, bool create,
@@ -149,6 +172,27 @@ SqlResult SqliteDatabase::query(const std::string& sql, const SqlParams& params)
   return result;
 }
 
+void SqliteDatabase::scan(const std::string& sql, const SqlParams& params,
+                          const std::function<void(const SqlRow&)>& onRow) {
+  sqlite3_stmt* stmt = prepare(sql);
+  bind(stmt, params, sql);
+  // Leaves the cached statement ready for its next use however the scan ends (onRow may throw).
+  struct Reset {
+    sqlite3_stmt* stmt;
+    ~Reset() {
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    }
+  } reset{stmt};
+  SqliteRow row(stmt);
+  while (true) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) return;
+    if (rc != SQLITE_ROW) fail("query failed", sql);
+    onRow(row);
+  }
+}
+
 void SqliteDatabase::insertRows(const std::string& table, const std::vector<std::string>& columns,
                                 const std::vector<SqlParams>& rows) {
   std::string sql = "INSERT INTO " + table + " (";
@@ -195,7 +239,7 @@ bool SqliteDatabase::hasTable(const std::string& name) {
 }
 
 const std::vector<Migration>& SqliteDatabase::migrations() const {
-  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}};
+  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}};
   return kMigrations;
 }
 

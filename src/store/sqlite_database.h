@@ -24,6 +24,8 @@ class SqliteDatabase final : public Database {
   std::string_view backendName() const override { return "sqlite"; }
   void execute(const std::string& sql) override;
   SqlResult query(const std::string& sql, const SqlParams& params) override;
+  void scan(const std::string& sql, const SqlParams& params,
+            const std::function<void(const SqlRow&)>& onRow) override;
   void insertRows(const std::string& table, const std::vector<std::string>& columns,
                   const std::vector<SqlParams>& rows) override;
   void beginRead() override;

@@ -7,8 +7,9 @@
 //
 // The change feed: every committed write transaction that changed anything gets the next
 // transaction id (tid) and records, atomically with the change, each oid it updated (created,
-// changed, moved) or deleted. `changesSince(cursor)` returns every change committed after
-// `cursor`, exactly once, in tid order, even when concurrent writers commit out of order:
+// changed, moved) or deleted, with the object's path and class and the commit time.
+// `changesSince(cursor)` returns every change committed after `cursor`, exactly once, in tid
+// order, even when concurrent writers commit out of order:
 // tids are taken from a counter row at the very end of the transaction, whose row lock is held
 // until the commit is visible, so tids become visible in increasing order (docs/model.md).
 #pragma once
@@ -37,10 +38,23 @@ using Cursor = std::int64_t;
 enum class ChangeKind { kUpdated, kDeleted };
 std::string_view toString(ChangeKind kind);
 
+// One oid changed by one transaction. It says what the object was, so that a reader can place
+// an oid without reading the model, even when the object is gone (deleted) or has moved since.
+// Entries written before the store's schema version 2 have an empty path and class and
+// committedAtMs 0.
 struct Change {
   std::int64_t tid = 0;
   Oid oid = model::kNoOid;
   ChangeKind kind = ChangeKind::kUpdated;
+  // The object's path after the transaction: for kDeleted its path when it was deleted; for an
+  // object moved (itself or as part of a moved subtree) its new path. A later transaction may
+  // have moved or deleted it since.
+  std::string path;
+  // The object's class (model::cls), which never changes.
+  std::string className;
+  // When the transaction committed: unix epoch milliseconds by the writer's wall clock (not
+  // monotonic; writers on several hosts may disagree), the same for every entry of a tid.
+  std::int64_t committedAtMs = 0;
   bool operator==(const Change&) const = default;
 };
 

@@ -151,7 +151,8 @@ double pgRawCopy(const Scratch& s, const std::vector<Row>& rows) {
 
 // The raw read of the feed rows changesSince returns.
 double rawFeedRead(const std::string& backend, const Scratch& s, std::int64_t cursor) {
-  std::string sql = "SELECT tid, oid, kind FROM changes WHERE tid > " + std::to_string(cursor) + " ORDER BY tid, oid";
+  // The same six columns changesSince reads; it sorts in C++ only when the rows come unordered.
+  std::string sql = "SELECT tid, oid, kind, path, class, committed_ms FROM changes WHERE tid > " + std::to_string(cursor);
   if (backend == "sqlite") {
     sqlite3* db = nullptr;
     sqlite3_open(s.file().c_str(), &db);

@@ -220,7 +220,8 @@ TEST_P(StoreTest, ChangesSinceReportsEachCommittedChangeOnceInOrder) {
   ChangeBatch second = store_->changesSince(first.cursor);
   EXPECT_EQ(second.cursor, t2);
   ASSERT_EQ(second.changes.size(), 1u);  // one entry per (transaction, oid)
-  EXPECT_EQ(second.changes[0], (Change{t2, web01, ChangeKind::kUpdated}));
+  EXPECT_EQ(second.changes[0], (Change{t2, web01, ChangeKind::kUpdated, "/Devices/Server/Linux/devices/web01",
+                                       std::string(cls::kDevice), second.changes[0].committedAtMs}));
   EXPECT_TRUE(store_->changesSince(second.cursor).changes.empty());
   EXPECT_EQ(store_->changesSince(second.cursor).cursor, t2);
 }

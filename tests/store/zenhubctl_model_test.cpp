@@ -122,7 +122,17 @@ TEST_P(ZenhubctlModelTest, GetSetMoveRemoveListAndChanges) {
   EXPECT_EQ(rm.out, "{\"tid\":5,\"removed\":9}\n");
   ProcessResult changes = ctl({"--json", "changes", "--since", "4"});
   EXPECT_NE(changes.out.find("{\"cursor\":5,\"resyncRequired\":false"), std::string::npos) << changes.out;
-  EXPECT_NE(changes.out.find("\"kind\":\"delete\""), std::string::npos) << changes.out;
+  // A deleted object still says where it was and what it was.
+  EXPECT_NE(changes.out.find("\"kind\":\"delete\",\"path\":\"/Devices/Server/Windows/devices/web01\","
+                             "\"class\":\"Device\",\"committedAtMs\":"),
+            std::string::npos)
+      << changes.out;
+  ProcessResult moved = ctl({"changes", "--since", "3", "--limit", "1"});
+  EXPECT_NE(moved.out.find("\tupdate\toid "), std::string::npos) << moved.out;
+  EXPECT_NE(moved.out.find("\tIpInterface\t/Devices/Server/Windows/devices/web01/os/interfaces/eth0\n"),
+            std::string::npos)
+      << moved.out;
+  EXPECT_NE(moved.out.find("cursor 4 (more waiting)\n"), std::string::npos) << moved.out;
 
   ProcessResult compact = ctl({"--json", "compact", "--keep", "1"});
   EXPECT_EQ(compact.exitCode, 0) << compact.err;
