@@ -42,6 +42,9 @@ class CallExecutor {
 
   // True when the workers can run service `name` (built-in or plugin).
   virtual bool knowsService(std::string_view name) const = 0;
+
+  // True when service `name` implements ConfigService (its workers said so in their hello).
+  virtual bool isConfigService(std::string_view name) const = 0;
 };
 
 }  // namespace zenhub::hub

@@ -18,13 +18,17 @@ struct ServiceCall {
 }
 
 interface Worker {
-  hello @0 () -> (pid :Int32, services :List(Text));
+  hello @0 () -> (pid :Int32, services :List(Text), configServices :List(Text));
   # Answered once the worker has opened the store and loaded its services (built-in and
-  # plugins): the worker is ready. `services` names every service it can run.
+  # plugins): the worker is ready. `services` names every service it can run; `configServices`
+  # those of them whose interface is or extends ConfigService (the hub pushes configs to them).
 
   call @1 (call :ServiceCall) -> (results :AnyPointer);
   # Runs the call on the typed service implementation and returns its results struct. A service's
   # own error is passed through unchanged; anything else is zenhub.internal naming the cause.
+  # The hub may send several calls before the first is answered (its pool's `worker_pipeline`):
+  # the worker runs them one at a time, in the order they arrived, each after the previous one
+  # has been answered.
 }
 
 interface TestService {

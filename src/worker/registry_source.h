@@ -2,6 +2,8 @@
 // worker's store. Null when this build has no registry yet (src/services in progress).
 #pragma once
 
+#include <capnp/schema.h>
+
 #include <memory>
 #include <string>
 
@@ -10,6 +12,9 @@
 #include "worker/service_source.h"
 
 namespace zenhub::worker {
+
+// True when `iface` is ConfigService(...) or extends it, directly or not, whatever the brand.
+bool implementsConfigService(capnp::InterfaceSchema iface);
 
 // `store` and `events` (may be null: EventService then refuses to start) must outlive the
 // source and every capability it made. Throws when a plugin cannot be loaded.

@@ -18,6 +18,8 @@ class ServiceSource {
   virtual ~ServiceSource() = default;
   // Every service name this source can make (reported to the hub in hello()).
   virtual std::vector<std::string> names() const = 0;
+  // Those of names() whose interface is or extends ConfigService (also in hello()).
+  virtual std::vector<std::string> configServices() const = 0;
   // A new capability serving `service` for `monitor`. Throws a kj::Exception
   // ("zenhub.unknownService: ...") for a name it does not know.
   virtual capnp::Capability::Client make(const std::string& service, const std::string& monitor,

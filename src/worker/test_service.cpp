@@ -32,6 +32,10 @@ std::vector<std::string> TestServiceSource::names() const {
   return all;
 }
 
+std::vector<std::string> TestServiceSource::configServices() const {
+  return inner_ ? inner_->configServices() : std::vector<std::string>{};  // TestService is not one
+}
+
 capnp::Capability::Client TestServiceSource::make(const std::string& service, const std::string& monitor,
                                                   const ServiceOptions& options) {
   if (service == "TestService") return kj::heap<TestService>(timer_);

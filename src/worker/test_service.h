@@ -33,6 +33,7 @@ class TestServiceSource final : public ServiceSource {
   TestServiceSource(std::unique_ptr<ServiceSource> inner, kj::Timer& timer)
       : inner_(std::move(inner)), timer_(timer) {}
   std::vector<std::string> names() const override;
+  std::vector<std::string> configServices() const override;
   capnp::Capability::Client make(const std::string& service, const std::string& monitor,
                                  const ServiceOptions& options) override;
 

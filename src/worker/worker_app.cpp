@@ -126,7 +126,7 @@ int runWorker(const WorkerOptions& options) {
   reader.traversalLimitInWords = 1ull << 30;
   capnp::TwoPartyVatNetwork network(stream, capnp::rpc::twoparty::Side::SERVER, reader);
   auto rpc = capnp::makeRpcServer(
-      network, kj::heap<WorkerServer>(dispatcher, stats, names, ::getpid()));
+      network, kj::heap<WorkerServer>(dispatcher, stats, names, source->configServices(), ::getpid()));
   auto usr2 = logTableOnSigusr2(io.unixEventPort, stats).eagerlyEvaluate([](kj::Exception&& e) {
     spdlog::error("SIGUSR2 handler failed: {}", e.getDescription().cStr());
   });

@@ -30,7 +30,8 @@ std::vector<std::string> WorkerStats::table(Clock::time_point now,
                                             std::chrono::system_clock::time_point wallNow) const {
   std::vector<std::string> lines;
   if (current_) {
-    lines.push_back(fmt::format("current: {} elapsed: {}", current_->first, formatHms(now - current_->second)));
+    lines.push_back(fmt::format("current: {} elapsed: {}{}", current_->first, formatHms(now - current_->second),
+                                waiting_ ? fmt::format(" (+{} waiting)", waiting_) : ""));
   } else if (lastEnd_) {
     lines.push_back(fmt::format("current: idle for {}", formatHms(now - *lastEnd_)));
   } else {

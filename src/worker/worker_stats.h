@@ -18,6 +18,8 @@ class WorkerStats {
 
   void begin(const std::string& name, Clock::time_point now);
   void end(Clock::time_point now, bool ok);
+  // Calls the hub has sent that wait behind the current one.
+  void setWaiting(size_t n) { waiting_ = n; }
 
   // The table, one string per log line.
   std::vector<std::string> table(Clock::time_point now, std::chrono::system_clock::time_point wallNow) const;
@@ -34,6 +36,7 @@ class WorkerStats {
   std::optional<Clock::time_point> lastEnd_;
   std::map<std::string, Method> methods_;
   uint64_t served_ = 0;
+  size_t waiting_ = 0;
 };
 
 // "H:MM:SS" (hours unbounded), as ZenHub's tables show durations.

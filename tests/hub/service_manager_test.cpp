@@ -27,6 +27,7 @@ class RecordingExecutor final : public CallExecutor {
     return kj::READY_NOW;
   }
   bool knowsService(std::string_view name) const override { return name == "EventService" || name == "PingConfig"; }
+  bool isConfigService(std::string_view name) const override { return name == "PingConfig"; }
   std::vector<ServiceCallInfo> calls;
 };
 

@@ -136,6 +136,7 @@ SupervisorConfig PoolConfig::supervisor(const std::string& pool) const {
   s.stopGrace = stopGrace;
   s.callLimit = callLimit;
   s.rssLimitBytes = rssLimitBytes;
+  s.pipeline = pipeline;
   return s;
 }
 
@@ -155,7 +156,7 @@ PoolConfig defaultPoolConfig(int defaultWorkers) {
 const std::vector<std::string>& poolConfigKeys() {
   static const std::vector<std::string> keys = {
       "pools", "routes", "priorities", "call_timeout", "call_retries", "queue_limit",
-      "worker_call_limit", "worker_rss_limit_mb", "crash_window", "crash_loop_threshold",
+      "worker_call_limit", "worker_rss_limit_mb", "worker_pipeline", "crash_window", "crash_loop_threshold",
       "crash_backoff_initial", "crash_backoff_max", "worker_stop_grace", "worker_signal_min_age"};
   return keys;
 }
@@ -191,6 +192,7 @@ PoolConfig parsePoolConfig(const YAML::Node& root, const std::string& source,
   setting("worker_rss_limit_mb", [&](const YAML::Node& n) {
     c.rssLimitBytes = static_cast<uint64_t>(integer(n, 0, 1 << 24)) << 20;
   });
+  setting("worker_pipeline", [&](const YAML::Node& n) { c.pipeline = static_cast<int>(integer(n, 1, 64)); });
   setting("crash_window", [&](const YAML::Node& n) { c.crashWindow = seconds(n, 0); });
   setting("crash_loop_threshold", [&](const YAML::Node& n) { c.crashLoopThreshold = static_cast<int>(integer(n, 1, 1000)); });
   setting("crash_backoff_initial", [&](const YAML::Node& n) { c.backoffInitial = seconds(n, 0.001); });
@@ -216,6 +218,7 @@ std::vector<std::string> validatePoolConfig(const PoolConfig& c) {
     if (n < 0 || n > 256) errors.push_back("pools: " + name + ": workers must be between 0 and 256");
   }
   if (c.backoffMax < c.backoffInitial) errors.push_back("crash_backoff_max must be at least crash_backoff_initial");
+  if (c.pipeline < 1 || c.pipeline > 64) errors.push_back("worker_pipeline must be between 1 and 64");
   return errors;
 }
 

@@ -7,7 +7,7 @@
 //                        *:applyDataMaps and *:singleApplyDataMaps -> modeling
 //   priorities: {"service:method": EVENTS|SINGLE_MODELING|OTHER|CONFIG|MODELING}  over ZenHub's
 //   call_timeout, call_retries, queue_limit, worker_call_limit, worker_rss_limit_mb,
-//   crash_window, crash_loop_threshold, crash_backoff_initial, crash_backoff_max,
+//   worker_pipeline, crash_window, crash_loop_threshold, crash_backoff_initial, crash_backoff_max,
 //   worker_stop_grace, worker_signal_min_age (seconds where a time).
 // Event calls get their own pool by default so they never wait behind config work.
 #pragma once
@@ -26,6 +26,9 @@
 
 namespace zenhub::hub::pool {
 
+// The measured default of `worker_pipeline` (README's throughput row; 1 = one call at a time).
+inline constexpr int kDefaultPipeline = 4;
+
 struct PoolConfig {
   std::map<std::string, int> pools;  // name -> worker count
   std::vector<RouteSpec> routes;     // a route's timeout 0 means callTimeout
@@ -35,6 +38,10 @@ struct PoolConfig {
   size_t queueLimit = 10000;     // queued calls per pool before zenhub.busy
   uint64_t callLimit = 10000;    // recycle a worker after this many calls (0 = never)
   uint64_t rssLimitBytes = 1024ull << 20;  // recycle a worker above this RSS (0 = never)
+  // Calls in flight on one worker at most (it runs them one at a time, in order). Calls go to
+  // an idle worker first; only when none is idle does a busy one get another, up to this depth,
+  // so the worker never waits for the hub between two calls. 1: one call at a time.
+  int pipeline = kDefaultPipeline;
   Duration crashWindow = std::chrono::seconds(10);
   int crashLoopThreshold = 2;
   Duration backoffInitial = std::chrono::seconds(1);

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "hub/pool/log_forwarder.h"
@@ -51,14 +52,14 @@ PoolShell::~PoolShell() {
   // can run any more.
   for (auto& [id, record] : records_) {
     record->canceler.cancel("pool destroyed");
-    if (record->current) record->current->running.cancel("pool destroyed");
     if (!record->process) continue;
     record->process->signal(SIGKILL);
     ::waitpid(record->process->pid(), nullptr, 0);
   }
   for (auto& [id, call] : calls_) {
     call->queueTimer.cancel("pool destroyed");
-    call->running.cancel("pool destroyed");
+    call->answer.cancel("pool destroyed");
+    call->deadline.cancel("pool destroyed");
     if (!call->cancelled && call->fulfiller->isWaiting()) {
       call->fulfiller->reject(rpc::makeError(rpc::ErrorCode::kShutdown, "the worker pool is gone"));
     }
@@ -92,8 +93,10 @@ kj::Promise<void> PoolShell::submit(const ServiceCallInfo& info, Context context
   auto paf = kj::newPromiseAndFulfiller<void>();
   call->fulfiller = kj::mv(paf.fulfiller);
   calls_.emplace(call->id, call);
-  enqueue(call, false);
+  worklist_.push(call->id, call->priority);
   dispatch();
+  // Only a call that has to wait needs its queue timer (most go straight to a worker).
+  if (call->state == Call::State::kQueued) armQueueTimer(call);
   // The caller may drop its promise (its connection went): forget a queued call; a running one
   // finishes on its worker but its results are not copied into the dead context.
   return paf.promise.attach(kj::defer([this, alive = alive_, call]() {
@@ -108,13 +111,13 @@ kj::Promise<void> PoolShell::submit(const ServiceCallInfo& info, Context context
   }));
 }
 
-void PoolShell::enqueue(const std::shared_ptr<Call>& call, bool front) {
+void PoolShell::requeue(const std::shared_ptr<Call>& call) {
   call->state = Call::State::kQueued;
-  if (front) {
-    worklist_.pushFront(call->id, call->priority);
-  } else {
-    worklist_.push(call->id, call->priority);
-  }
+  worklist_.pushFront(call->id, call->priority);
+  armQueueTimer(call);
+}
+
+void PoolShell::armQueueTimer(const std::shared_ptr<Call>& call) {
   tasks_.add(call->queueTimer.wrap(port_.timer().afterDelay(call->timeout.count() * kj::MILLISECONDS))
                  .then([this, call]() {
                    if (call->state != Call::State::kQueued) return;
@@ -131,19 +134,18 @@ void PoolShell::dispatch() {
   if (dispatching_) return;  // a finish() inside the loop re-enters through onChange
   dispatching_ = true;
   while (!worklist_.empty()) {
-    Record* idle = nullptr;
-    for (auto& [id, record] : records_) {
-      if (!record->current && policy_.accepts(id)) {
-        idle = record.get();
-        break;
-      }
+    auto next = policy_.nextWorker();
+    if (!next) break;
+    auto record = records_.find(*next);
+    if (record == records_.end() || !record->second->link) {  // ready implies both
+      spdlog::error("event=pool_bug pool={} worker_id={} error=\"ready worker without a link\"", name_, *next);
+      break;
     }
-    if (!idle) break;
     auto id = worklist_.pop();
     auto it = calls_.find(*id);
     if (it == calls_.end()) continue;
     auto call = it->second;  // a copy: startCall may not outlive the map entry otherwise
-    startCall(*idle, call);
+    startCall(*record->second, call);
   }
   dispatching_ = false;
 }
@@ -151,13 +153,13 @@ void PoolShell::dispatch() {
 void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
   auto now = clock_.now();
   call->queueTimer.cancel("dispatched");
-  call->state = Call::State::kRunning;
+  call->state = Call::State::kSent;
   call->worker = record.id;
-  call->started = now;
+  call->sent = now;
+  call->started.reset();
   uint64_t attempt = ++call->attempt;
-  record.idleBefore = record.lastEnd ? now - *record.lastEnd : now - record.spawned;
-  record.current = call;
-  record.currentStart = now;
+  if (record.calls.empty()) record.idleBefore = record.lastEnd ? now - *record.lastEnd : now - record.spawned;
+  record.calls.push_back(call);
   policy_.onCallStart(record.id);
 
   auto request = record.link->worker().callRequest();
@@ -167,10 +169,12 @@ void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
   sc.setMethod(call->info.method);
   sc.setInterfaceId(call->info.interfaceId);
   sc.setMethodId(call->info.methodId);
-  auto options = sc.initOptions(static_cast<unsigned>(call->info.options.size()));
-  for (unsigned i = 0; i < options.size(); ++i) {
-    options[i].setKey(call->info.options[i].first);
-    options[i].setValue(call->info.options[i].second);
+  if (!call->info.options.empty()) {
+    auto options = sc.initOptions(static_cast<unsigned>(call->info.options.size()));
+    for (unsigned i = 0; i < options.size(); ++i) {
+      options[i].setKey(call->info.options[i].first);
+      options[i].setValue(call->info.options[i].second);
+    }
   }
   sc.getParams().set(call->context.getParams());
 
@@ -184,27 +188,58 @@ void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
         call->error = kj::mv(e);
         return Outcome{kind};
       });
-  auto deadline = port_.timer().afterDelay(call->timeout.count() * kj::MILLISECONDS).then([]() {
-    return Outcome{Outcome::Kind::kTimeout};
-  });
   WorkerId worker = record.id;
-  tasks_.add(call->running.wrap(answer.exclusiveJoin(kj::mv(deadline)))
+  tasks_.add(call->answer.wrap(kj::mv(answer))
                  .then([this, call, worker, attempt](Outcome&& outcome) {
                    onOutcome(call, worker, attempt, kj::mv(outcome));
                  },
                  [](kj::Exception&&) {}));  // cancelled: whoever cancelled handled the call
+  if (record.calls.size() == 1) runFront(record, now);
+}
+
+void PoolShell::runFront(Record& record, TimePoint now) {
+  if (record.calls.empty()) return;
+  const auto& call = record.calls.front();
+  if (call->started) return;
+  call->started = now;
+  ++call->runs;
+  WorkerId worker = record.id;
+  uint64_t attempt = call->attempt;
+  tasks_.add(call->deadline.wrap(port_.timer().afterDelay(call->timeout.count() * kj::MILLISECONDS))
+                 .then([this, call, worker, attempt]() {
+                   onOutcome(call, worker, attempt, Outcome{Outcome::Kind::kTimeout});
+                 },
+                 [](kj::Exception&&) {}));  // cancelled: answered, or taken back
 }
 
 void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, uint64_t attempt,
                           Outcome&& outcome) {
-  if (call->attempt != attempt || call->worker != worker || call->state != Call::State::kRunning) return;
+  if (call->attempt != attempt || call->worker != worker || call->state != Call::State::kSent) return;
   auto now = clock_.now();
-  auto elapsed = std::chrono::duration_cast<Nanos>(now - call->started);
+  auto elapsed = std::chrono::duration_cast<Nanos>(now - call->started.value_or(call->sent));
+  // Whichever of the answer and the timeout came second is moot.
+  call->answer.cancel("settled");
+  call->deadline.cancel("settled");
   call->worker.reset();
   auto it = records_.find(worker);
   Record* record = it == records_.end() ? nullptr : it->second.get();
+  if (outcome.kind == Outcome::Kind::kLost) {
+    spdlog::warn("event=worker_lost_mid_call pool={} worker={} method={} in_flight={}", name_,
+                 record ? record->name : "?", call->name, record ? record->calls.size() : 1);
+    if (record) {
+      orphanCalls(*record);  // this call and every other one it had, in their order
+      apply(policy_.onLostPipe(worker, now));
+    } else {
+      retryOrFail(call);
+    }
+    dispatch();
+    if (onChange_) onChange_();
+    return;
+  }
   if (record) {
-    record->current.reset();
+    auto& line = record->calls;
+    auto at = std::find(line.begin(), line.end(), call);
+    if (at != line.end()) line.erase(at);
     record->lastCall = call->name;
     record->lastDuration = elapsed;
     record->lastEnd = now;
@@ -225,33 +260,40 @@ void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, ui
     case Outcome::Kind::kTimeout:
       methods_.record(call->name, elapsed, false);
       ++counters_.timeouts;
-      spdlog::warn("event=call_timeout pool={} worker={} method={} timeout_ms={}; stopping the worker", name_,
-                   record ? record->name : "?", call->name, call->timeout.count());
+      spdlog::warn("event=call_timeout pool={} worker={} method={} timeout_ms={} waiting_behind={}; stopping the worker",
+                   name_, record ? record->name : "?", call->name, call->timeout.count(),
+                   record ? record->calls.size() : 0);
       finish(call, rpc::makeError(rpc::ErrorCode::kTimeout, call->name + " ran longer than " +
                                                                  std::to_string(call->timeout.count()) + " ms"));
-      if (record) apply(policy_.onHung(worker, now));
+      if (record) {
+        apply(policy_.onHung(worker, now));
+        orphanCalls(*record);  // not at fault: they go to another worker
+      }
       break;
     case Outcome::Kind::kLost:
-      spdlog::warn("event=worker_lost_mid_call pool={} worker={} method={}", name_, record ? record->name : "?", call->name);
-      retryOrFail(call);
-      if (record) apply(policy_.onLostPipe(worker, now));
-      break;
+      break;  // handled above
   }
-  if (record && outcome.kind != Outcome::Kind::kLost) {
+  if (record) {
     ++record->served;
     apply(policy_.onCallDone(worker, record->served, now));
+    runFront(*record, now);  // the next in line starts now (nothing when it was stopped)
   }
   dispatch();
   if (onChange_) onChange_();
 }
 
-void PoolShell::orphanCall(Record& record) {
-  if (!record.current) return;
-  auto call = std::move(record.current);
-  record.current.reset();
-  call->running.cancel("worker gone");
-  call->worker.reset();
-  retryOrFail(call);
+void PoolShell::orphanCalls(Record& record) {
+  auto line = std::move(record.calls);
+  record.calls.clear();
+  // Back to the front of their queues in reverse, so that they keep their order.
+  for (auto it = line.rbegin(); it != line.rend(); ++it) {
+    auto call = *it;
+    call->answer.cancel("worker gone");
+    call->deadline.cancel("worker gone");
+    call->worker.reset();
+    policy_.onCallAbandoned(record.id);
+    retryOrFail(call);
+  }
 }
 
 void PoolShell::retryOrFail(const std::shared_ptr<Call>& call) {
@@ -260,9 +302,9 @@ void PoolShell::retryOrFail(const std::shared_ptr<Call>& call) {
     finish(call, rpc::makeError(rpc::ErrorCode::kShutdown, "the hub is shutting down"));
     return;
   }
-  if (call->attempt > static_cast<uint64_t>(retries_)) {
+  if (call->runs > retries_) {
     finish(call, rpc::makeError(rpc::ErrorCode::kInternal,
-                                call->name + ": the worker died running it, " + std::to_string(call->attempt) +
+                                call->name + ": the worker died running it, " + std::to_string(call->runs) +
                                     " attempts"));
     return;
   }
@@ -271,7 +313,7 @@ void PoolShell::retryOrFail(const std::shared_ptr<Call>& call) {
     finish(call, nullptr);
     return;
   }
-  enqueue(call, true);
+  requeue(call);
 }
 
 void PoolShell::finish(std::shared_ptr<Call> call, kj::Maybe<kj::Exception> error) {
@@ -288,7 +330,7 @@ void PoolShell::finish(std::shared_ptr<Call> call, kj::Maybe<kj::Exception> erro
 
 size_t PoolShell::inFlight() const {
   size_t n = 0;
-  for (const auto& [id, record] : records_) n += record->current ? 1 : 0;
+  for (const auto& [id, record] : records_) n += record->calls.size();
   return n;
 }
 

@@ -2,11 +2,19 @@
 // thin shell that executes the policy's decisions (spawn with the ProcessLauncher, TERM/KILL,
 // timers) and runs calls on the workers over their pipes. The WorkerPool owns one per pool.
 //
+// Calls go to workers by the supervisor's dispatch rule (an idle worker first; else up to
+// `worker_pipeline` calls in flight on one worker, which runs them one at a time in order). The
+// shell keeps each worker's calls in that order: the front one is running, its timeout counts
+// from when it got to the front (the previous call's answer), not from when it was sent.
+//
 // Faults, as DESIGN.md section 6 has them:
-// - A worker's pipe closing (or its process exiting) mid-call puts the call back at the front
-//   of its queue (at most `retries` times, then zenhub.internal); the pipe closing spawns nothing.
+// - A worker's pipe closing (or its process exiting) with calls in flight puts all of them back
+//   at the front of their queues, in order; the one that was running counts a retry (at most
+//   `retries`, then zenhub.internal), those waiting behind it were not at fault and do not. The
+//   pipe closing spawns nothing.
 // - A call running longer than its route's timeout is answered zenhub.timeout and its worker is
-//   stopped (TERM, KILL after the grace) and replaced when it has exited.
+//   stopped (TERM, KILL after the grace) and replaced when it has exited; the calls waiting
+//   behind it on that worker go back to the queue, as above.
 // - A call waiting in the queue longer than its timeout is answered zenhub.timeout too.
 // All of it runs on the hub's one thread; objects here hold [this] only in work that their
 // destructor cancels (the TaskSet, cancelers, asio handlers with an alive token).
@@ -67,17 +75,20 @@ class PoolShell {
   void beginDrain();
   // Drain, step 2: TERM every worker (KILL after the grace).
   void stopWorkers();
+  // Calls on workers (running or waiting there).
   size_t inFlight() const;
   size_t liveWorkers() const { return records_.size(); }
   size_t readyWorkers() const { return policy_.readyCount(); }
 
-  // New settings (reload): worker count, limits, queue bound, retries.
+  // New settings (reload): worker count, limits, pipeline depth, queue bound, retries.
   void reconfigure(const PoolConfig& config);
   // Sends `sig` to workers ready for at least `minAge`; returns how many got it.
   int signalReady(int sig, Duration minAge);
 
   void collect(PoolStats& stats) const;
   const std::set<std::string>& services() const { return services_; }
+  // The services that implement ConfigService, as the last hello said.
+  const std::set<std::string>& configServices() const { return configServices_; }
   bool heardHello() const { return heardHello_; }
   const std::string& name() const { return name_; }
 
@@ -90,15 +101,20 @@ class PoolShell {
   void armWakeup();
   void armRssSampler();
   void spawn(WorkerId id, int slot);
-  void onHello(WorkerId id, int pid, std::set<std::string> services);
+  void onHello(WorkerId id, int pid, std::set<std::string> services, std::set<std::string> configServices);
   void onLinkLost(WorkerId id);
   void onProcessExit(WorkerId id, int status);
-  void enqueue(const std::shared_ptr<Call>& call, bool front);
+  // Back to the front of its queue (its worker was lost or stopped).
+  void requeue(const std::shared_ptr<Call>& call);
+  // Answers zenhub.timeout if the call is still queued after its timeout.
+  void armQueueTimer(const std::shared_ptr<Call>& call);
   void dispatch();
   void startCall(Record& record, const std::shared_ptr<Call>& call);
+  // The front call of `record` starts running (if it has not): its timeout is armed.
+  void runFront(Record& record, TimePoint now);
   void onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, uint64_t attempt, Outcome&& outcome);
-  // The worker under `record` is gone: its call goes back to the queue (or fails).
-  void orphanCall(Record& record);
+  // The worker under `record` is gone or being stopped: its calls go back to the queue (or fail).
+  void orphanCalls(Record& record);
   void retryOrFail(const std::shared_ptr<Call>& call);
   // By value: `call` may be the map entry it erases.
   void finish(std::shared_ptr<Call> call, kj::Maybe<kj::Exception> error);
@@ -121,6 +137,7 @@ class PoolShell {
   std::map<CallId, std::shared_ptr<Call>> calls_;
   std::map<WorkerId, std::unique_ptr<Record>> records_;
   std::set<std::string> services_;
+  std::set<std::string> configServices_;
   bool heardHello_ = false;
   bool draining_ = false;
   bool dispatching_ = false;

@@ -4,6 +4,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <deque>
+#include <optional>
+
 #include "hub/pool/log_forwarder.h"
 #include "hub/pool/pool_shell.h"
 #include "hub/pool/worker_link.h"
@@ -11,7 +14,8 @@
 namespace zenhub::hub::pool {
 
 struct PoolShell::Call {
-  enum class State { kQueued, kRunning, kDone };
+  // kSent: on a worker, running there or waiting behind the calls sent to it before.
+  enum class State { kQueued, kSent, kDone };
   CallId id = 0;
   ServiceCallInfo info;
   std::string name;  // "Service.method"
@@ -21,12 +25,17 @@ struct PoolShell::Call {
   kj::Own<kj::PromiseFulfiller<void>> fulfiller;
   State state = State::kQueued;
   bool cancelled = false;  // the caller dropped its promise: never touch `context` again
-  uint64_t attempt = 0;
+  uint64_t attempt = 0;    // sends to a worker; tells a stale answer or timer from the current one
+  // Times it started running on a worker (reached the front of its line). Only these count
+  // toward the retry limit: a call lost while waiting behind another was not at fault.
+  int runs = 0;
   std::optional<WorkerId> worker;
-  TimePoint started{};
-  kj::Maybe<kj::Exception> error;  // the last attempt's, when it failed
+  TimePoint sent{};                  // to its worker
+  std::optional<TimePoint> started;  // running there: its timeout counts from here
+  kj::Maybe<kj::Exception> error;    // the last attempt's, when it failed
   kj::Canceler queueTimer;
-  kj::Canceler running;
+  kj::Canceler answer;    // the worker's answer to the current attempt
+  kj::Canceler deadline;  // its timeout while it runs
 
   Call(Context ctx) : context(ctx) {}
 };
@@ -41,8 +50,9 @@ struct PoolShell::Record {
   kj::Canceler canceler;  // hello, disconnect watch
   TimePoint spawned{};
   uint64_t served = 0;
-  std::shared_ptr<Call> current;
-  TimePoint currentStart{};
+  // The calls sent to this worker, oldest first. The worker runs them one at a time in this
+  // order: the front one is running, the others wait behind it (at most `pipeline` in all).
+  std::deque<std::shared_ptr<Call>> calls;
   std::string lastCall;
   Nanos lastDuration{0};
   std::optional<TimePoint> lastEnd;

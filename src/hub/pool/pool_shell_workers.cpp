@@ -112,7 +112,9 @@ void PoolShell::spawn(WorkerId id, int slot) {
       [this, id](capnp::Response<schema::Worker::HelloResults>&& response) {
         std::set<std::string> names;
         for (auto n : response.getServices()) names.insert(n);
-        onHello(id, response.getPid(), std::move(names));
+        std::set<std::string> configNames;
+        for (auto n : response.getConfigServices()) configNames.insert(n);
+        onHello(id, response.getPid(), std::move(names), std::move(configNames));
       },
       [this, id](kj::Exception&& e) {
         spdlog::warn("event=worker_failed_before_ready pool={} id={} error=\"{}\"", name_, id, e.getDescription().cStr());
@@ -125,13 +127,15 @@ void PoolShell::spawn(WorkerId id, int slot) {
   if (events_.onSpawn) events_.onSpawn(name_, name, pid);
 }
 
-void PoolShell::onHello(WorkerId id, int pid, std::set<std::string> services) {
+void PoolShell::onHello(WorkerId id, int pid, std::set<std::string> services,
+                        std::set<std::string> configServices) {
   auto it = records_.find(id);
   if (it == records_.end()) return;
   auto now = clock_.now();
   it->second->lastEnd.reset();
   auto actions = policy_.onReady(id, now);
   services_ = std::move(services);
+  configServices_ = std::move(configServices);
   heardHello_ = true;
   spdlog::info("event=worker_ready pool={} worker={} pid={} startup_ms={}", name_, it->second->name, pid,
                std::chrono::duration_cast<std::chrono::milliseconds>(now - it->second->spawned).count());
@@ -145,7 +149,7 @@ void PoolShell::onLinkLost(WorkerId id) {
   auto it = records_.find(id);
   if (it == records_.end()) return;
   // Only marks the worker dead: its exit (the one respawn path) replaces it.
-  orphanCall(*it->second);
+  orphanCalls(*it->second);
   apply(policy_.onLostPipe(id, clock_.now()));
   dispatch();
 }
@@ -166,7 +170,7 @@ void PoolShell::onProcessExit(WorkerId id, int status) {
   } else {
     spdlog::warn("event=worker_died pool={} worker={} pid={} how=\"{}\"", name_, record->name, pid, describeWaitStatus(status));
   }
-  orphanCall(*record);
+  orphanCalls(*record);
   record->canceler.cancel("worker exited");
   if (events_.onExit) events_.onExit(name_, record->name, pid, status);
   record.reset();  // link (RpcSystem, network, stream), stderr, process handle
@@ -196,7 +200,7 @@ void PoolShell::reconfigure(const PoolConfig& config) {
   retries_ = config.retries;
   worklist_.setLimit(config.queueLimit);
   auto s = config.supervisor(name_);
-  policy_.setLimits(s.callLimit, s.rssLimitBytes);
+  policy_.setLimits(s.callLimit, s.rssLimitBytes, s.pipeline);
   if (!draining_) apply(policy_.resize(s.workers, clock_.now()));
 }
 
@@ -228,10 +232,12 @@ void PoolShell::collect(PoolStats& stats) const {
     w.pid = record->process ? record->process->pid() : 0;
     auto state = policy_.state(id);
     w.state = state ? workerStateName(*state) : "gone";
-    w.busy = record->current != nullptr;
+    w.busy = !record->calls.empty();
     if (w.busy) {
-      w.currentCall = record->current->name;
-      w.currentElapsed = now - record->currentStart;
+      const auto& front = *record->calls.front();
+      w.currentCall = front.name;
+      w.currentElapsed = now - front.started.value_or(front.sent);
+      w.waiting = record->calls.size() - 1;
       w.idleBefore = record->idleBefore;
     } else if (record->lastEnd) {
       w.idleBefore = now - *record->lastEnd;

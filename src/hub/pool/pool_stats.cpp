@@ -99,8 +99,9 @@ std::vector<std::string> formatReport(const PoolStats& s) {
                                     w.callsServed, formatHms(w.age), static_cast<double>(w.rssBytes) / (1 << 20),
                                     w.restarts);
     if (w.busy) {
-      lines.push_back(fmt::format("    {}:Busy [{}  elapsed: {}] idle: {}{}", w.id, w.currentCall,
-                                  formatHms(w.currentElapsed), formatHms(w.idleBefore), extra));
+      std::string waiting = w.waiting ? fmt::format(" (+{} waiting)", w.waiting) : "";
+      lines.push_back(fmt::format("    {}:Busy [{}  elapsed: {}]{} idle: {}{}", w.id, w.currentCall,
+                                  formatHms(w.currentElapsed), waiting, formatHms(w.idleBefore), extra));
     } else if (w.lastCall.empty()) {
       lines.push_back(fmt::format("    {}:Idle [] No tasks run{}", w.id, extra));
     } else {
@@ -134,11 +135,11 @@ std::string toJson(const PoolStats& s) {
   for (size_t i = 0; i < s.workers.size(); ++i) {
     const auto& w = s.workers[i];
     out += fmt::format("{}{{\"id\":\"{}\",\"pool\":\"{}\",\"pid\":{},\"state\":\"{}\",\"busy\":{},"
-                       "\"currentCall\":\"{}\",\"currentElapsed\":{:.6f},\"callsServed\":{},\"age\":{:.3f},"
-                       "\"rssBytes\":{},\"restarts\":{}}}",
+                       "\"currentCall\":\"{}\",\"currentElapsed\":{:.6f},\"waiting\":{},\"callsServed\":{},"
+                       "\"age\":{:.3f},\"rssBytes\":{},\"restarts\":{}}}",
                        i ? "," : "", escape(w.id), escape(w.pool), w.pid, w.state, w.busy ? "true" : "false",
-                       escape(w.currentCall), seconds(w.currentElapsed), w.callsServed, seconds(w.age), w.rssBytes,
-                       w.restarts);
+                       escape(w.currentCall), seconds(w.currentElapsed), w.waiting, w.callsServed, seconds(w.age),
+                       w.rssBytes, w.restarts);
   }
   const auto& c = s.counters;
   out += fmt::format("],\"counters\":{{\"rejectedBusy\":{},\"rejectedShutdown\":{},\"timeouts\":{},\"retries\":{},"

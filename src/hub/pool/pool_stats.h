@@ -22,8 +22,9 @@ struct WorkerStat {
   int pid = 0;
   std::string state;     // starting, ready, retiring, stopping
   bool busy = false;
-  std::string currentCall;  // "Service.method" while busy
+  std::string currentCall;  // "Service.method" while busy: the call it is running
   Nanos currentElapsed{0};
+  size_t waiting = 0;       // calls sent to it that wait behind the current one (its pipeline)
   std::string lastCall;     // the previous call, "" if none
   Nanos lastDuration{0};
   Nanos idleBefore{0};      // busy: the gap before the current call; idle: time since the last

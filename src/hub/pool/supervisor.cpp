@@ -71,9 +71,10 @@ std::vector<Action> Supervisor::resize(int workers, TimePoint now) {
   return actions;
 }
 
-void Supervisor::setLimits(uint64_t callLimit, uint64_t rssLimitBytes) {
+void Supervisor::setLimits(uint64_t callLimit, uint64_t rssLimitBytes, int pipeline) {
   config_.callLimit = callLimit;
   config_.rssLimitBytes = rssLimitBytes;
+  config_.pipeline = pipeline;
 }
 
 std::vector<Action> Supervisor::onReady(WorkerId id, TimePoint now) {
@@ -89,14 +90,21 @@ std::vector<Action> Supervisor::onReady(WorkerId id, TimePoint now) {
 
 void Supervisor::onCallStart(WorkerId id) {
   auto it = workers_.find(id);
-  if (it != workers_.end()) it->second.busy = true;
+  if (it == workers_.end()) return;
+  ++it->second.inFlight;
+  ++it->second.sent;
+}
+
+void Supervisor::onCallAbandoned(WorkerId id) {
+  auto it = workers_.find(id);
+  if (it != workers_.end() && it->second.inFlight > 0) --it->second.inFlight;
 }
 
 std::vector<Action> Supervisor::onCallDone(WorkerId id, uint64_t served, TimePoint now) {
   std::vector<Action> actions;
   auto it = workers_.find(id);
   if (it == workers_.end()) return actions;
-  it->second.busy = false;
+  if (it->second.inFlight > 0) --it->second.inFlight;
   if (config_.callLimit != 0 && served >= config_.callLimit) it->second.recycle = true;
   stopIfIdle(id, now, actions);
   retireNext(now, actions);
@@ -230,13 +238,36 @@ void Supervisor::stopIfIdle(WorkerId id, TimePoint now, std::vector<Action>& act
   auto it = workers_.find(id);
   if (it == workers_.end()) return;
   auto& w = it->second;
-  if (w.state != WorkerState::kRetiring || w.busy) return;
+  if (w.state != WorkerState::kRetiring || w.inFlight > 0) return;
   actions.push_back(terminate(id, w, w.recycle ? StopReason::kRecycle : StopReason::kResize, now));
 }
 
 bool Supervisor::accepts(WorkerId id) const {
   auto it = workers_.find(id);
   return it != workers_.end() && it->second.state == WorkerState::kReady;
+}
+
+std::optional<WorkerId> Supervisor::nextWorker() const {
+  std::optional<WorkerId> best;
+  size_t bestLoad = 0;
+  size_t depth = static_cast<size_t>(std::max(config_.pipeline, 1));
+  for (const auto& [id, w] : workers_) {
+    if (w.state != WorkerState::kReady || w.inFlight >= depth) continue;
+    // At its call limit it is due for recycling: nothing more is pipelined to it. (An idle one
+    // still takes calls while its recycling waits for another ready worker: capacity first.)
+    if (config_.callLimit != 0 && w.sent >= config_.callLimit && w.inFlight > 0) continue;
+    if (!best || w.inFlight < bestLoad) {
+      best = id;
+      bestLoad = w.inFlight;
+      if (bestLoad == 0) break;  // idle: nothing beats it
+    }
+  }
+  return best;
+}
+
+size_t Supervisor::inFlight(WorkerId id) const {
+  auto it = workers_.find(id);
+  return it == workers_.end() ? 0 : it->second.inFlight;
 }
 
 std::optional<WorkerState> Supervisor::state(WorkerId id) const {

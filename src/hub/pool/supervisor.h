@@ -14,6 +14,10 @@
 // - Recycling (call limit, RSS limit) is rolling: one worker at a time, and only while another
 //   worker is ready, so capacity never drops to zero (a one-worker pool recycles when idle).
 // - A lost pipe (EOF) stops the worker but spawns nothing: its exit will.
+// - Which worker gets the next call (nextWorker()): an idle ready worker first; only when none
+//   is idle, the least loaded ready worker with fewer than `pipeline` calls in flight (the worker
+//   runs them one at a time, in order; the pipeline hides the hub<->worker round trip). Nothing
+//   is pipelined to a worker that has been sent its call limit.
 #pragma once
 
 #include <chrono>
@@ -37,12 +41,13 @@ struct SupervisorConfig {
   Duration stopGrace = std::chrono::seconds(5);
   uint64_t callLimit = 0;      // recycle after this many calls; 0 = never
   uint64_t rssLimitBytes = 0;  // recycle above this resident size; 0 = never
+  int pipeline = 1;            // calls in flight on one worker at most (1: one at a time)
 };
 
 enum class WorkerState {
   kStarting,  // spawned, hello() not answered yet
   kReady,     // takes calls
-  kRetiring,  // to be recycled or removed: finishes its call, takes no new one
+  kRetiring,  // to be recycled or removed: finishes its calls, takes no new one
   kStopping,  // TERM sent (KILL follows after the grace)
 };
 const char* workerStateName(WorkerState s);
@@ -73,9 +78,18 @@ class Supervisor {
   std::vector<Action> start(TimePoint now);
   // Ready: takes calls; the next due recycle may go now that capacity is back.
   std::vector<Action> onReady(WorkerId id, TimePoint now);
+  // A call was sent to the worker (it is in flight there until onCallDone or onCallAbandoned).
   void onCallStart(WorkerId id);
-  // `served` counts every call the worker has run.
+  // A call the worker answered (or that timed out on it). `served` counts every call the worker
+  // has run.
   std::vector<Action> onCallDone(WorkerId id, uint64_t served, TimePoint now);
+  // A call taken back from the worker without an answer (its worker was lost or is being
+  // stopped; the call goes back to the queue).
+  void onCallAbandoned(WorkerId id);
+  // The dispatch rule: the worker that gets the next queued call, or nullopt when every worker
+  // is full (or none is ready). An idle worker first (the lowest id among them); otherwise the
+  // ready worker with the fewest calls in flight, if that is below `pipeline`.
+  std::optional<WorkerId> nextWorker() const;
   std::vector<Action> onRss(WorkerId id, uint64_t bytes, TimePoint now);
   // A call outlived its timeout: the worker is stopped (and replaced when it exits).
   std::vector<Action> onHung(WorkerId id, TimePoint now);
@@ -94,10 +108,12 @@ class Supervisor {
   std::vector<Action> stopAll(TimePoint now);
   // A new worker count (reload): fills new slots; extra workers retire when idle.
   std::vector<Action> resize(int workers, TimePoint now);
-  void setLimits(uint64_t callLimit, uint64_t rssLimitBytes);
+  void setLimits(uint64_t callLimit, uint64_t rssLimitBytes, int pipeline);
 
-  // True when the worker may be given a call (ready, not retiring).
+  // True when the worker may be given calls (ready, not retiring).
   bool accepts(WorkerId id) const;
+  // Calls sent to the worker and not yet answered or taken back.
+  size_t inFlight(WorkerId id) const;
   std::optional<WorkerState> state(WorkerId id) const;
   std::optional<TimePoint> readySince(WorkerId id) const;
   // Why we are stopping it; kNone when we are not (or it went by itself).
@@ -118,7 +134,8 @@ class Supervisor {
     TimePoint started;
     std::optional<TimePoint> ready;
     std::optional<TimePoint> killAt;
-    bool busy = false;
+    size_t inFlight = 0;  // calls sent and not answered
+    uint64_t sent = 0;    // every call ever sent to it (the call limit bounds it)
     bool recycle = false;
   };
   struct Slot {
@@ -131,7 +148,7 @@ class Supervisor {
   Action terminate(WorkerId id, Worker& w, StopReason reason, TimePoint now);
   // Picks the next worker to recycle when none is being recycled and capacity allows.
   void retireNext(TimePoint now, std::vector<Action>& actions);
-  // A retiring worker with no call goes.
+  // A retiring worker with no call in flight goes.
   void stopIfIdle(WorkerId id, TimePoint now, std::vector<Action>& actions);
 
   SupervisorConfig config_;

@@ -24,7 +24,7 @@ schema::Worker::Client bootstrap(capnp::RpcSystem<capnp::rpc::twoparty::VatId>& 
 WorkerLink::WorkerLink(boost::asio::posix::stream_descriptor fromWorker,
                        boost::asio::posix::stream_descriptor toWorker)
     : stream_(std::move(fromWorker), std::move(toWorker)),
-      network_(stream_, capnp::rpc::twoparty::Side::CLIENT, readerOptions()),
+      network_(coalesced_, capnp::rpc::twoparty::Side::CLIENT, readerOptions()),
       rpc_(capnp::makeRpcClient(network_)),
       worker_(bootstrap(rpc_)) {}
 

@@ -1,6 +1,7 @@
 // WorkerLink: the hub's end of one worker's RPC: the worker's stdout/stdin as a PipeStream, a
-// client-side TwoPartyVatNetwork and RpcSystem, and the bootstrapped Worker capability. Members
-// are declared so that destruction runs capability, RpcSystem, network, stream (pitfall 8).
+// CoalescingStream over it (one write per loop pass, not one per message), a client-side
+// TwoPartyVatNetwork and RpcSystem, and the bootstrapped Worker capability. Members are declared
+// so that destruction runs capability, RpcSystem, network, streams (pitfall 8).
 #pragma once
 
 #include <capnp/rpc-twoparty.h>
@@ -8,6 +9,7 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include "hub/pool/coalescing_stream.h"
 #include "rpc/asio_stream.h"
 #include "worker.capnp.h"
 
@@ -25,6 +27,7 @@ class WorkerLink {
 
  private:
   rpc::PipeStream stream_;
+  CoalescingStream coalesced_{stream_};
   capnp::TwoPartyVatNetwork network_;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
   schema::Worker::Client worker_;

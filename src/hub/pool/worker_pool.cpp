@@ -61,15 +61,19 @@ bool WorkerPool::knowsService(std::string_view name) const {
   return !heard;
 }
 
+bool WorkerPool::isConfigService(std::string_view name) const {
+  for (const auto& [pool, shell] : shells_) {
+    if (shell->configServices().count(std::string(name))) return true;
+  }
+  return false;
+}
+
 void WorkerPool::drain(std::chrono::steady_clock::duration deadline, std::function<void()> onDone) {
   if (draining_) return;
   draining_ = true;
   onDrained_ = std::move(onDone);
-  spdlog::info("worker pool draining in_flight={} deadline_ms={}", [this]() {
-    size_t n = 0;
-    for (auto& [name, shell] : shells_) n += shell->inFlight();
-    return n;
-  }(), std::chrono::duration_cast<std::chrono::milliseconds>(deadline).count());
+  spdlog::info("worker pool draining in_flight={} deadline_ms={}", inFlightCalls(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(deadline).count());
   for (auto& [name, shell] : shells_) shell->beginDrain();
   drainDeadline_.expires_after(deadline);
   drainDeadline_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
@@ -144,6 +148,12 @@ bool WorkerPool::ready() const {
     if (it != config_.pools.end() && it->second > 0 && shell->readyWorkers() == 0) return false;
   }
   return true;
+}
+
+size_t WorkerPool::inFlightCalls() const {
+  size_t n = 0;
+  for (const auto& [name, shell] : shells_) n += shell->inFlight();
+  return n;
 }
 
 size_t WorkerPool::liveWorkers() const {

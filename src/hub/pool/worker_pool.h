@@ -58,6 +58,8 @@ class WorkerPool final : public CallExecutor {
   bool ready() const;
   bool draining() const { return draining_; }
   size_t liveWorkers() const;
+  // Calls sent to workers and not answered yet (running or waiting in a worker's pipeline).
+  size_t inFlightCalls() const;
 
   // CallExecutor
   kj::Promise<void> execute(const ServiceCallInfo& call,
@@ -65,6 +67,9 @@ class WorkerPool final : public CallExecutor {
   // True when a worker named the service in its hello; before any worker has said hello, true
   // (the worker's answer will tell).
   bool knowsService(std::string_view name) const override;
+  // True when a worker's hello named the service among those implementing ConfigService; false
+  // before any worker has said hello (nothing can be pushed before then anyway).
+  bool isConfigService(std::string_view name) const override;
 
  private:
   PoolShell& addShell(const std::string& name);

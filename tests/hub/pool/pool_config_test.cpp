@@ -38,6 +38,7 @@ call_retries: 2
 queue_limit: 50
 worker_call_limit: 100
 worker_rss_limit_mb: 512
+worker_pipeline: 2
 crash_window: 5
 crash_loop_threshold: 3
 crash_backoff_initial: 0.5
@@ -63,9 +64,24 @@ worker_signal_min_age: 1
   EXPECT_EQ(c.backoffMax, 30s);
   EXPECT_EQ(c.stopGrace, 2s);
   EXPECT_EQ(c.signalMinAge, 1s);
+  EXPECT_EQ(c.pipeline, 2);
   auto s = c.supervisor("default");
   EXPECT_EQ(s.workers, 4);
   EXPECT_EQ(s.callLimit, 100u);
+  EXPECT_EQ(s.pipeline, 2);
+}
+
+TEST(PoolConfig, WorkerPipelineDefaultsToTheMeasuredDepthAndOneMeansOneCallAtATime) {
+  std::vector<std::string> errors;
+  EXPECT_EQ(parse("log_level: info\n", errors).pipeline, kDefaultPipeline);
+  EXPECT_EQ(parse("worker_pipeline: 1\n", errors).supervisor("default").pipeline, 1);
+  EXPECT_TRUE(errors.empty());
+  parse("worker_pipeline: 0\n", errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "zenhub.yaml:1:18: worker_pipeline: must be between 1 and 64");
+  auto bad = defaultPoolConfig();
+  bad.pipeline = 0;
+  EXPECT_EQ(validatePoolConfig(bad), std::vector<std::string>{"worker_pipeline must be between 1 and 64"});
 }
 
 TEST(PoolConfig, MissingCatchAllIsRejectedWithLineAndColumn) {
@@ -109,7 +125,7 @@ TEST(PoolConfig, PoolsWithoutDefaultNeedRoutes) {
 
 TEST(PoolConfig, KeysAreListedForTheHubsLoader) {
   const auto& keys = poolConfigKeys();
-  for (const char* k : {"pools", "routes", "priorities", "call_timeout", "worker_signal_min_age"}) {
+  for (const char* k : {"pools", "routes", "priorities", "call_timeout", "worker_pipeline", "worker_signal_min_age"}) {
     EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
   }
 }

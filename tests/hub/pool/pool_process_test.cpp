@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "pool_fixture.h"
@@ -34,6 +35,29 @@ TEST_F(PoolProcessTest, CallRoundTripThroughAWorker) {
   EXPECT_EQ(stats.methods[0].count, 1u);
   EXPECT_EQ(stats.workers.size(), 2u);
   EXPECT_EQ(spawned_.size(), 2u);
+}
+
+TEST_F(PoolProcessTest, TheWorkersHelloSaysWhichServicesAreConfigServices) {
+  char dir[] = "/tmp/zenhub-pool-test-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  std::string uri = std::string("sqlite://") + dir + "/model.db";
+  store::OpenOptions create;
+  create.create = true;
+  store::openStore(uri, create);
+  startPool(testConfig(1), {"--store", uri, "--plugin-dir", ZENHUB_PLUGIN_DIR});
+  EXPECT_FALSE(pool_->isConfigService("PingConfig"));  // nothing said yet
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  for (const char* name : {"PingConfig", "SnmpConfig", "CommandConfig", "ProcessConfig", "StatusConfig"}) {
+    EXPECT_TRUE(pool_->isConfigService(name)) << name;
+  }
+  for (const char* name : {"EventService", "ModelerService", "TestService", "NoSuchService"}) {
+    EXPECT_FALSE(pool_->isConfigService(name)) << name;
+  }
+  // The sample plugin's Inventory does not extend ConfigService.
+  EXPECT_TRUE(pool_->knowsService("SampleInventory"));
+  EXPECT_FALSE(pool_->isConfigService("SampleInventory"));
+  pool_.reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(PoolProcessTest, BuiltInServicesRunInTheWorkerOnTheStore) {
@@ -151,7 +175,9 @@ TEST_F(PoolProcessTest, AWorkerCrashingAtStartBacksOffRaisesAnEventAndThePoolSta
 }
 
 TEST_F(PoolProcessTest, DrainAnswersInFlightRejectsQueuedSpawnsNothingAndLeavesNoWorker) {
-  startPool(testConfig(1));
+  auto config = testConfig(1);
+  config.pipeline = 1;  // so that the two echoes stay queued in the hub (sent ones are in flight)
+  startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
   auto service = testService();
   auto slow = service.sleepRequest();
@@ -268,6 +294,232 @@ TEST_F(PoolProcessTest, ReloadGrowsAndShrinksPoolsAndChangesRoutes) {
   EXPECT_EQ(spawned_.size(), 4u);  // shrinking spawns nothing
   EXPECT_EQ(pool_->liveWorkers(), 1u);
   EXPECT_TRUE(pool_->ready());
+}
+
+// ---- several calls in flight on one worker (worker_pipeline) ------------------------------
+
+TEST_F(PoolProcessTest, AnIdleWorkerGetsACallBeforeABusyOneGetsASecond) {
+  auto config = testConfig(2);
+  config.pipeline = 4;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
+  auto service = testService();
+  std::vector<kj::Promise<void>> calls;
+  auto sleep = [&](uint32_t ms) {
+    auto req = service.sleepRequest();
+    req.setMs(ms);
+    calls.push_back(req.send().ignoreResult());
+  };
+  sleep(300);
+  sleep(300);
+  ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 2; }));
+  for (const auto& w : pool_->stats().workers) {
+    EXPECT_TRUE(w.busy) << w.id;
+    EXPECT_EQ(w.waiting, 0u) << w.id;  // one each, not two on one
+  }
+  sleep(300);
+  sleep(300);
+  ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 4; }));
+  for (const auto& w : pool_->stats().workers) EXPECT_EQ(w.waiting, 1u) << w.id;
+  EXPECT_EQ(pool_->stats().queues.at(0).total(), 0u);
+  for (auto& c : calls) EXPECT_TRUE(settle(c) == nullptr);
+}
+
+TEST_F(PoolProcessTest, APipelineOfOneKeepsFurtherCallsInTheHubsQueue) {
+  auto config = testConfig(1);
+  config.pipeline = 1;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  auto req = service.sleepRequest();
+  req.setMs(200);
+  auto first = req.send().ignoreResult();
+  auto second = service.echoRequest().send().ignoreResult();
+  ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 1 && pool_->stats().queues.at(0).total() == 1; }));
+  EXPECT_EQ(pool_->stats().workers.at(0).waiting, 0u);
+  EXPECT_TRUE(settle(first) == nullptr);
+  EXPECT_TRUE(settle(second) == nullptr);
+}
+
+TEST_F(PoolProcessTest, KillNineOfAWorkerWithThreeCallsInFlightAnswersAllThreeAfterRetry) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  int victim = readied_[0];
+  auto service = testService();
+  auto req = service.sleepRequest();
+  req.setMs(500);
+  auto running = req.send().ignoreResult();
+  kj::Promise<capnp::Response<schema::TestService::PidResults>> behind1 = service.pidRequest().send();
+  kj::Promise<capnp::Response<schema::TestService::PidResults>> behind2 = service.pidRequest().send();
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).waiting == 2; }));
+  ASSERT_EQ(::kill(victim, SIGKILL), 0);
+  int pid1 = 0, pid2 = 0;
+  auto got1 = behind1.then([&](auto&& r) { pid1 = r.getPid(); });
+  auto got2 = behind2.then([&](auto&& r) { pid2 = r.getPid(); });
+  auto e0 = settle(running);
+  auto e1 = settle(got1);
+  auto e2 = settle(got2);
+  EXPECT_TRUE(e0 == nullptr) << KJ_ASSERT_NONNULL(e0).getDescription().cStr();
+  EXPECT_TRUE(e1 == nullptr) << KJ_ASSERT_NONNULL(e1).getDescription().cStr();
+  EXPECT_TRUE(e2 == nullptr) << KJ_ASSERT_NONNULL(e2).getDescription().cStr();
+  ASSERT_EQ(readied_.size(), 2u);
+  EXPECT_EQ(pid1, readied_[1]);  // the replacement answered them
+  EXPECT_EQ(pid2, readied_[1]);
+  EXPECT_EQ(spawned_.size(), 2u);  // exactly one replacement
+  EXPECT_EQ(exited_, std::vector<int>{victim});
+  auto stats = pool_->stats();
+  EXPECT_EQ(stats.counters.retries, 3u);  // all three went back to the queue, once
+  EXPECT_EQ(stats.counters.timeouts, 0u);
+  EXPECT_EQ(pool_->inFlightCalls(), 0u);
+}
+
+TEST_F(PoolProcessTest, ACallThatKillsItsWorkerFailsAfterItsRetriesAndOnlyItsRunsCount) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.retries = 2;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  // Each worker dies running `crash`; the two calls behind it never run there.
+  auto poison = service.crashRequest().send().ignoreResult();
+  kj::Promise<capnp::Response<schema::TestService::PidResults>> behind1 = service.pidRequest().send();
+  kj::Promise<capnp::Response<schema::TestService::PidResults>> behind2 = service.pidRequest().send();
+  int pid1 = 0, pid2 = 0;
+  auto got1 = behind1.then([&](auto&& r) { pid1 = r.getPid(); });
+  auto got2 = behind2.then([&](auto&& r) { pid2 = r.getPid(); });
+  auto error = settle(poison, 15s);
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "internal");
+  EXPECT_NE(std::string(KJ_ASSERT_NONNULL(error).getDescription().cStr()).find("3 attempts"), std::string::npos);
+  // Requeued three times with it, but never run: not failed for it.
+  auto e1 = settle(got1, 15s);
+  auto e2 = settle(got2, 15s);
+  EXPECT_TRUE(e1 == nullptr) << KJ_ASSERT_NONNULL(e1).getDescription().cStr();
+  EXPECT_TRUE(e2 == nullptr) << KJ_ASSERT_NONNULL(e2).getDescription().cStr();
+  ASSERT_EQ(readied_.size(), 4u);  // three killed by it, the fourth answers
+  EXPECT_EQ(pid1, readied_[3]);
+  EXPECT_EQ(pid2, readied_[3]);
+  EXPECT_EQ(exited_.size(), 3u);
+  EXPECT_LE(maxLive_, 1u);
+}
+
+TEST_F(PoolProcessTest, AHungCallTimesOutAndTheCallsWaitingBehindItAreAnsweredByTheReplacement) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.routes.push_back({{"TestService", "sleep"}, {"default", 300ms}});
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  int hung = readied_[0];
+  auto service = testService();
+  auto req = service.sleepRequest();
+  req.setMs(60000);
+  auto stuck = req.send().ignoreResult();
+  kj::Promise<capnp::Response<schema::TestService::PidResults>> behind1 = service.pidRequest().send();
+  kj::Promise<capnp::Response<schema::TestService::PidResults>> behind2 = service.pidRequest().send();
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).waiting == 2; }));
+  int pid1 = 0, pid2 = 0;
+  auto got1 = behind1.then([&](auto&& r) { pid1 = r.getPid(); });
+  auto got2 = behind2.then([&](auto&& r) { pid2 = r.getPid(); });
+  auto error = settle(stuck);
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "timeout");
+  auto e1 = settle(got1);
+  auto e2 = settle(got2);
+  EXPECT_TRUE(e1 == nullptr) << KJ_ASSERT_NONNULL(e1).getDescription().cStr();
+  EXPECT_TRUE(e2 == nullptr) << KJ_ASSERT_NONNULL(e2).getDescription().cStr();
+  ASSERT_EQ(readied_.size(), 2u);
+  EXPECT_EQ(pid1, readied_[1]);
+  EXPECT_EQ(pid2, readied_[1]);
+  EXPECT_TRUE(runUntil([&]() { return pidGone(hung); }));
+  auto stats = pool_->stats();
+  EXPECT_EQ(stats.counters.timeouts, 1u);  // only the hung one
+  EXPECT_EQ(stats.counters.retries, 2u);   // the two behind it, requeued, not at fault
+  EXPECT_EQ(spawned_.size(), 2u);
+  EXPECT_EQ(countInLog("event=call_timeout pool=default worker=default-0 method=TestService.sleep"), 1u);
+}
+
+TEST_F(PoolProcessTest, APipelinedCallsTimeoutCountsFromWhenItStartsRunningNotFromWhenItWasSent) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.routes.push_back({{"TestService", "sleep"}, {"default", 400ms}});
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  // Three calls of 150 ms each on one worker: the last one answers about 450 ms after it was
+  // sent, but it ran for 150 ms only.
+  std::vector<kj::Promise<void>> calls;
+  for (int i = 0; i < 3; ++i) {
+    auto req = service.sleepRequest();
+    req.setMs(150);
+    calls.push_back(req.send().ignoreResult());
+  }
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).waiting == 2; }));
+  auto start = std::chrono::steady_clock::now();
+  for (auto& c : calls) {
+    auto error = settle(c);
+    EXPECT_TRUE(error == nullptr) << KJ_ASSERT_NONNULL(error).getDescription().cStr();
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 400ms);  // they did run one after another
+  auto stats = pool_->stats();
+  EXPECT_EQ(stats.counters.timeouts, 0u);
+  EXPECT_EQ(spawned_.size(), 1u);
+  ASSERT_EQ(stats.methods.size(), 1u);
+  EXPECT_EQ(stats.methods[0].count, 3u);
+  // Each call's time is its own run, not its wait behind the others.
+  EXPECT_LT(stats.methods[0].max, Nanos(300ms));
+}
+
+TEST_F(PoolProcessTest, CallsWaitingOnAWorkerShowInTheHubsReportAndTheWorkersTable) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  startPool(config, {"--log-level", "debug"});  // the worker logs each call it starts
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  runUntil([]() { return false; }, 250ms);  // ready long enough for SIGUSR2 (200 ms here)
+  auto service = testService();
+  auto req = service.sleepRequest();
+  req.setMs(1000);
+  std::vector<kj::Promise<void>> calls;
+  calls.push_back(req.send().ignoreResult());
+  calls.push_back(service.echoRequest().send().ignoreResult());
+  calls.push_back(service.echoRequest().send().ignoreResult());
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).waiting == 2; }));
+  bool shown = false;
+  for (const auto& line : pool_->formatReport()) {
+    shown |= line.find("default-0:Busy [TestService.sleep") != std::string::npos &&
+             line.find("(+2 waiting)") != std::string::npos;
+  }
+  EXPECT_TRUE(shown);
+  // The worker has the three calls (they went in one write) once it has started the first.
+  ASSERT_TRUE(runUntil([&]() { return countInLog("call start method=TestService.sleep") == 1; }));
+  EXPECT_EQ(pool_->forwardSigusr2(), 1);
+  EXPECT_TRUE(runUntil([&]() { return countInLog("current: TestService.sleep elapsed: 0:00:00 (+2 waiting)") == 1; }));
+  for (auto& c : calls) EXPECT_TRUE(settle(c) == nullptr);
+  EXPECT_TRUE(exited_.empty());
+}
+
+TEST_F(PoolProcessTest, RecyclingByCallCountWithAPipelineSendsNoWorkerMoreThanItsLimit) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.callLimit = 3;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  std::vector<kj::Promise<capnp::Response<schema::TestService::PidResults>>> calls;
+  for (int i = 0; i < 7; ++i) calls.push_back(service.pidRequest().send());
+  std::map<int, int> perWorker;
+  for (auto& c : calls) {
+    int pid = 0;
+    auto got = c.then([&](auto&& r) { pid = r.getPid(); });
+    EXPECT_TRUE(settle(got) == nullptr);
+    ++perWorker[pid];
+  }
+  EXPECT_EQ(perWorker.size(), 3u);  // 3 + 3 + 1
+  for (auto& [pid, n] : perWorker) EXPECT_LE(n, 3) << pid;
+  EXPECT_TRUE(crashLoops_.empty());
+  EXPECT_NE(countInLog("reason=recycle"), 0u);
+  EXPECT_LE(maxLive_, 1u);
 }
 
 }  // namespace

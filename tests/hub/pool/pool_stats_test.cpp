@@ -29,12 +29,15 @@ PoolStats sample() {
   busy.currentCall = "PingConfig.getDeviceConfigs";
   busy.currentElapsed = 65s;
   busy.idleBefore = 2s;
+  WorkerStat pipelined = busy;
+  pipelined.id = "default-2";
+  pipelined.waiting = 3;
   WorkerStat done = idle;
   done.id = "events-0";
   done.lastCall = "EventService.sendEvents";
   done.lastDuration = 1s;
   done.idleBefore = 10s;
-  s.workers = {idle, busy, done};
+  s.workers = {idle, busy, pipelined, done};
   return s;
 }
 
@@ -50,17 +53,21 @@ TEST(PoolStats, ReportHasZenHubsSections) {
   EXPECT_TRUE(has("   Total                 : 6"));
   EXPECT_TRUE(has("Service Call Statistics:"));
   EXPECT_TRUE(has("Worker Statistics:"));
-  bool sawBusy = false, sawIdle = false, sawDone = false, sawMethod = false;
+  bool sawBusy = false, sawIdle = false, sawDone = false, sawMethod = false, sawPipelined = false;
   for (const auto& l : lines) {
     if (l.rfind(" - PingConfig.getDeviceConfigs             2      1:02:04  ", 0) == 0) sawMethod = true;
     if (l.rfind("    default-0:Idle [] No tasks run", 0) == 0) sawIdle = true;
     if (l.rfind("    default-1:Busy [PingConfig.getDeviceConfigs  elapsed: 0:01:05] idle: 0:00:02", 0) == 0) sawBusy = true;
+    if (l.rfind("    default-2:Busy [PingConfig.getDeviceConfigs  elapsed: 0:01:05] (+3 waiting) idle: 0:00:02", 0) == 0) {
+      sawPipelined = true;
+    }
     if (l.rfind("    events-0:Idle [EventService.sendEvents  elapsed: 0:00:01] idle: 0:00:10", 0) == 0) sawDone = true;
   }
   EXPECT_TRUE(sawMethod);
   EXPECT_TRUE(sawIdle);
   EXPECT_TRUE(sawBusy);
   EXPECT_TRUE(sawDone);
+  EXPECT_TRUE(sawPipelined);
 }
 
 TEST(PoolStats, MethodsSortByTotalWithMaxAndAverage) {
@@ -79,6 +86,8 @@ TEST(PoolStats, Json) {
   EXPECT_NE(json.find("\"pool\":\"default\",\"EVENTS\":1"), std::string::npos);
   EXPECT_NE(json.find("\"name\":\"PingConfig.getDeviceConfigs\",\"count\":2"), std::string::npos);
   EXPECT_NE(json.find("\"id\":\"default-1\",\"pool\":\"\",\"pid\":11,\"state\":\"ready\",\"busy\":true"), std::string::npos);
+  EXPECT_NE(json.find("\"id\":\"default-2\""), std::string::npos);
+  EXPECT_NE(json.find("\"currentElapsed\":65.000000,\"waiting\":3,"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 namespace zenhub::hub::pool {
 namespace {
@@ -273,6 +274,133 @@ TEST_F(SupervisorTest, NeverRunsMoreThanTheCountWhateverHappens) {
     ASSERT_LE(s.live(), 2u);
     ASSERT_EQ(live.size(), s.live());
   }
+}
+
+// ---- the dispatch rule: which worker gets the next call ---------------------------------
+
+TEST_F(SupervisorTest, NextCallGoesToAnIdleWorkerBeforeAnyIsPipelined) {
+  auto c = config();
+  c.pipeline = 4;
+  Supervisor s(c);
+  auto ids = startReady(s);
+  EXPECT_EQ(s.nextWorker(), ids[0]);  // both idle: the lowest id
+  s.onCallStart(ids[0]);
+  EXPECT_EQ(s.nextWorker(), ids[1]);  // idle beats busy
+  s.onCallStart(ids[1]);
+  EXPECT_EQ(s.inFlight(ids[0]), 1u);
+  EXPECT_EQ(s.inFlight(ids[1]), 1u);
+  // None idle: a busy one gets a second call only now.
+  EXPECT_EQ(s.nextWorker(), ids[0]);
+  s.onCallStart(ids[0]);
+  EXPECT_EQ(s.nextWorker(), ids[1]);  // the least loaded
+  s.onCallDone(ids[1], 1, now_);
+  EXPECT_EQ(s.nextWorker(), ids[1]);  // idle again
+}
+
+TEST_F(SupervisorTest, PipelinesUpToTheDepthThenTheCallWaits) {
+  auto c = config();
+  c.pipeline = 3;
+  Supervisor s(c);
+  auto ids = startReady(s);
+  std::map<WorkerId, int> given;
+  int total = 0;
+  while (auto next = s.nextWorker()) {
+    ++given[*next];
+    s.onCallStart(*next);
+    ASSERT_LE(++total, 6);
+  }
+  EXPECT_EQ(given[ids[0]], 3);
+  EXPECT_EQ(given[ids[1]], 3);
+  // One answer frees one place, on that worker.
+  s.onCallDone(ids[1], 1, now_);
+  EXPECT_EQ(s.nextWorker(), ids[1]);
+  // A call taken back (its worker lost) frees its place too.
+  s.onCallStart(ids[1]);
+  s.onCallAbandoned(ids[0]);
+  EXPECT_EQ(s.nextWorker(), ids[0]);
+}
+
+TEST_F(SupervisorTest, PipelineOfOneIsOneCallAtATime) {
+  auto c = config();
+  c.pipeline = 1;
+  Supervisor s(c);
+  auto ids = startReady(s);
+  s.onCallStart(*s.nextWorker());
+  s.onCallStart(*s.nextWorker());
+  EXPECT_EQ(s.inFlight(ids[0]), 1u);
+  EXPECT_EQ(s.inFlight(ids[1]), 1u);
+  EXPECT_FALSE(s.nextWorker().has_value());
+  s.setLimits(0, 0, 2);  // a reload deepens it
+  EXPECT_TRUE(s.nextWorker().has_value());
+}
+
+TEST_F(SupervisorTest, OnlyReadyWorkersGetCalls) {
+  auto c = config();
+  c.pipeline = 4;
+  Supervisor s(c);
+  std::vector<WorkerId> ids;
+  for (const auto& a : s.start(now_)) ids.push_back(a.worker);
+  EXPECT_FALSE(s.nextWorker().has_value());  // still starting
+  s.onReady(ids[1], now_);
+  EXPECT_EQ(s.nextWorker(), ids[1]);
+  s.onLostPipe(ids[1], now_);  // stopping
+  EXPECT_FALSE(s.nextWorker().has_value());
+  s.onReady(ids[0], now_);
+  s.resize(0, now_);  // retiring
+  EXPECT_FALSE(s.nextWorker().has_value());
+}
+
+TEST_F(SupervisorTest, RetiringWorkerStopsOnlyWhenItsLastPipelinedCallEnds) {
+  auto c = config();
+  c.pipeline = 4;
+  c.rssLimitBytes = 100;
+  Supervisor s(c);
+  auto ids = startReady(s);
+  for (int i = 0; i < 3; ++i) s.onCallStart(ids[0]);
+  EXPECT_TRUE(s.onRss(ids[0], 200, now_).empty());  // retiring, three calls to finish
+  EXPECT_FALSE(s.accepts(ids[0]));
+  EXPECT_EQ(s.nextWorker(), ids[1]);
+  EXPECT_TRUE(only(s.onCallDone(ids[0], 1, now_), Kind::kTerminate).empty());
+  EXPECT_TRUE(only(s.onCallDone(ids[0], 2, now_), Kind::kTerminate).empty());
+  auto last = only(s.onCallDone(ids[0], 3, now_), Kind::kTerminate);
+  ASSERT_EQ(last.size(), 1u);
+  EXPECT_EQ(last[0].worker, ids[0]);
+  EXPECT_EQ(last[0].reason, StopReason::kRecycle);
+}
+
+TEST_F(SupervisorTest, NothingIsPipelinedToAWorkerThatWasSentItsCallLimit) {
+  auto c = config();
+  c.workers = 1;
+  c.pipeline = 4;
+  c.callLimit = 3;
+  Supervisor s(c);
+  auto ids = startReady(s);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(s.nextWorker(), ids[0]);
+    s.onCallStart(ids[0]);
+  }
+  EXPECT_FALSE(s.nextWorker().has_value());  // room in the pipeline, but the limit is reached
+  s.onCallDone(ids[0], 1, now_);
+  s.onCallDone(ids[0], 2, now_);
+  auto stops = only(s.onCallDone(ids[0], 3, now_), Kind::kTerminate);
+  ASSERT_EQ(stops.size(), 1u);  // recycled after exactly its limit
+  EXPECT_EQ(stops[0].reason, StopReason::kRecycle);
+}
+
+TEST_F(SupervisorTest, AnIdleWorkerPastItsLimitStillServesWhileItsRecycleWaitsForCapacity) {
+  auto c = config();
+  c.pipeline = 4;
+  c.callLimit = 1;
+  Supervisor s(c);
+  auto ids = startReady(s);
+  s.onCallStart(ids[0]);
+  s.onCallStart(ids[1]);
+  auto first = only(s.onCallDone(ids[0], 1, now_), Kind::kTerminate);
+  ASSERT_EQ(first.size(), 1u);  // ids[0] goes; ids[1] must wait until its replacement is ready
+  EXPECT_TRUE(only(s.onCallDone(ids[1], 1, now_), Kind::kTerminate).empty());
+  EXPECT_EQ(s.nextWorker(), ids[1]);  // capacity first: one call at a time
+  s.onCallStart(ids[1]);
+  EXPECT_FALSE(s.nextWorker().has_value());
 }
 
 }  // namespace
