@@ -39,8 +39,8 @@ bench: build
 # Each fuzz target for FUZZ_SECONDS with libFuzzer (clang), new inputs kept in build-fuzz/corpus.
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DZENHUB_FUZZ=ON $(CMAKE_ARGS)
-	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target passwd_fuzz hub_config_fuzz model_yaml_fuzz rpc_connection_fuzz
-	@for t in passwd hub_config model_yaml rpc_connection; do \
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target passwd_fuzz hub_config_fuzz model_yaml_fuzz rpc_connection_fuzz http_request_fuzz
+	@for t in passwd hub_config model_yaml rpc_connection http_request; do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \

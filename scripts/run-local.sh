@@ -18,4 +18,4 @@ fi
 "$ctl" model --store "$store" load config/sample-model.yaml
 echo "run-local: model loaded into $store; starting zenhub (Ctrl-C to stop)"
 exec "$build/bin/zenhub" --config config/zenhub.yaml --store "$store" --passwd "$dir/hubpasswd" \
-  --ready-file "$dir/ready.json"
+  --ready-file "$dir/ready.json" --state-dir "$dir"

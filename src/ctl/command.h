@@ -22,4 +22,8 @@ void addCallCommand(CLI::App& app, int& exitCode);
 // `zenhubctl watch ...`: register a listener and print each push as a JSON line (watch_command.cpp).
 void addWatchCommand(CLI::App& app, int& exitCode);
 
+// `zenhubctl invalidations ...`: pause, resume or show invalidation processing
+// (invalidations_command.cpp).
+void addInvalidationsCommand(CLI::App& app, int& exitCode);
+
 }  // namespace zenhub::ctl

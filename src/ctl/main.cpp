@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   zenhub::ctl::addPasswdCommand(app, exitCode);
   zenhub::ctl::addCallCommand(app, exitCode);
   zenhub::ctl::addWatchCommand(app, exitCode);
+  zenhub::ctl::addInvalidationsCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -82,6 +82,7 @@ const std::map<std::string, Reader>& settings() {
       {"listen", endpoint(&HubConfig::listen)},
       {"store", text(&HubConfig::store)},
       {"passwd", text(&HubConfig::passwd)},
+      {"state_dir", text(&HubConfig::stateDir)},
       {"workers", integer(&HubConfig::workers, 1, 256)},
       {"plugin_dir", text(&HubConfig::pluginDir)},
       {"status_listen", endpoint(&HubConfig::statusListen)},
@@ -98,6 +99,8 @@ const std::map<std::string, Reader>& settings() {
       {"login_failure_delay", seconds(&HubConfig::loginFailureDelaySeconds, 0)},
       {"login_max_failures", integer(&HubConfig::loginMaxFailures, 1, 1000)},
       {"drain_timeout", seconds(&HubConfig::drainTimeoutSeconds, 0)},
+      {"heartbeat_interval", seconds(&HubConfig::heartbeatIntervalSeconds, 0)},
+      {"heartbeat_timeout", seconds(&HubConfig::heartbeatTimeoutSeconds, 1)},
       {"stats_interval", seconds(&HubConfig::statsIntervalSeconds, 0)},
       {"loop_lag_interval", seconds(&HubConfig::loopLagIntervalSeconds, 0.001)},
   };
@@ -150,6 +153,10 @@ void applyYaml(HubConfig& config, const std::string& text, const std::string& so
   for (const auto& item : root) {
     std::string key = item.first.Scalar();
     if (std::find(poolKeys.begin(), poolKeys.end(), key) != poolKeys.end()) continue;
+    if (key == "invalidations") {
+      invalidation::parseInvalidationConfig(item.second, source, config.invalidations, errors);
+      continue;
+    }
     auto it = settings().find(key);
     if (it == settings().end()) {
       errors.push_back(where(source, item.first.Mark()) + ": unknown setting '" + key + "'");
@@ -184,6 +191,7 @@ std::vector<std::string> validate(const HubConfig& config) {
     errors.push_back("store: '" + config.store + "' is not a sqlite:// or postgresql:// URI");
   }
   if (config.passwd.empty()) errors.push_back("passwd: must name the password file");
+  if (config.stateDir.empty()) errors.push_back("state_dir: must name a directory");
   if (config.tlsCert.empty() != config.tlsKey.empty()) {
     errors.push_back("tls_cert and tls_key: give both (TLS on) or neither (TLS off)");
   }

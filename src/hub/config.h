@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "hub/invalidation/invalidation_config.h"
 #include "hub/pool/pool_config.h"
 
 namespace zenhub::hub {
@@ -28,6 +29,7 @@ struct HubConfig {
   Endpoint listen{"127.0.0.1", 8789};            // collector RPC
   std::string store = "sqlite:///var/lib/zenhub/model.db";
   std::string passwd = "/etc/zenhub/hubpasswd";
+  std::string stateDir = "/var/lib/zenhub";      // what the hub keeps across restarts
   int workers = 2;                               // workers of the default pool
   std::string pluginDir;                         // service plugins for the workers ("" = none)
   // The worker pools, routes and priorities (pool_config.h documents the keys). Built from
@@ -52,6 +54,12 @@ struct HubConfig {
   double loginDeadlineSeconds = 30;
   double loginFailureDelaySeconds = 1;
   int loginMaxFailures = 5;
+  // Model changes to collectors (the `invalidations:` mapping).
+  invalidation::InvalidationConfig invalidations;
+  // Heartbeats: an event every interval (0 = none) telling a monitoring system the hub lives; it
+  // carries the timeout after which a missing heartbeat is an alarm.
+  double heartbeatIntervalSeconds = 30;
+  double heartbeatTimeoutSeconds = 900;
   // Lifecycle.
   double drainTimeoutSeconds = 10;
   double statsIntervalSeconds = 0;               // 0 = the report only on SIGUSR2

@@ -1,4 +1,7 @@
 #include "hub/hub.h"
+#include "hub/status_endpoint.h"
+
+#include <fmt/format.h>
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -27,22 +30,35 @@ Hub::Hub(asio::io_context& io, rpc::AsioEventPort& port, HubConfig config, rpc::
       config_(std::move(config)),
       reparse_(std::move(reparse)),
       onStopped_(std::move(onStopped)),
+      events_(io, config_.store, config_.monitor),
       monitors_(io, config_.store),
       launcher_(io),
       pool_(std::make_unique<pool::WorkerPool>(
           io, port, config_.pool, workerCommand(workerExe), launcher_, clock_,
           pool::PoolEvents{
-              // The pool logs each of these itself; the hub acts on readiness (and, with the
-              // events issue, raises the crash-loop event).
-              nullptr, nullptr,
+              // The pool logs each of these itself; the hub raises the crash-loop event and acts
+              // on readiness.
+              [this](const std::string& pool, int crashes, pool::Duration backoff) {
+                events_.raise("/App/Zenhub/Workers", "crash_loop_" + pool, 4,
+                              "Workers of pool " + pool + " keep dying at start (" + std::to_string(crashes) +
+                                  " in a row); next start in " +
+                                  std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count()) +
+                                  " ms");
+              },
+              nullptr,
               [this](const std::string&, const std::string&, int) { declareReady(); }, nullptr})),
-      services_(*pool_, monitors_, callStats_),
+      services_(*pool_, monitors_, callStats_, &callMetrics_),
+      invalidations_(std::make_unique<invalidation::InvalidationManager>(
+          io, port, config_.invalidations, config_.store,
+          config_.invalidations.keepPause ? config_.stateDir + "/invalidations-paused" : std::string(), services_,
+          *pool_, events_)),
       authenticator_(io, std::move(passwd)),
       systemd_(io),
       loopLag_(io, millis(config_.loopLagIntervalSeconds)),
       readyFile_(config_.readyFile),
       statsTimer_(io),
-      drainTimer_(io) {}
+      drainTimer_(io),
+      heartbeatTimer_(io) {}
 
 Hub::~Hub() {
   *alive_ = false;
@@ -80,8 +96,8 @@ rpc::LoginPolicy Hub::loginPolicy() const {
 }
 
 capnp::Capability::Client Hub::makeBootstrap(rpc::ConnectionContext& connection) {
-  auto makeHub = [this](const rpc::LoginIdentity&, rpc::ConnectionContext& c) -> schema::Hub::Client {
-    return kj::heap<HubService>(config_.monitor, callStats_, services_, c);
+  auto makeHub = [this](const rpc::LoginIdentity& who, rpc::ConnectionContext& c) -> schema::Hub::Client {
+    return kj::heap<HubService>(config_.monitor, callStats_, services_, *invalidations_, who.user, c);
   };
   auto log = [](const std::string& line) { spdlog::info("{}", line); };
   return kj::heap<rpc::LoginServer>(connection, authenticator_, loginFailures_, port_.timer(),
@@ -108,8 +124,12 @@ void Hub::start() {
     spdlog::warn("event=plaintext_password user={} file={} hint=\"zenhubctl passwd add {} to hash it\"",
                  user, config_.passwd, user);
   }
+  startStatusEndpoint();
   armStatsTimer();
   pool_->start();
+  invalidations_->start();
+  events_.raise("/App/Start", "zenhub_started", 2, "zenhub started");
+  armHeartbeat();
   declareReady();
 }
 
@@ -122,6 +142,21 @@ void Hub::declareReady() {
   systemd_.ready("serving collectors on " + config_.listen.host + ":" + std::to_string(rpcPort()));
 }
 
+void Hub::startStatusEndpoint() {
+  status_ = std::make_unique<http::HttpServer>(io_, http::HttpLimits{},
+                                               [](const std::string& line) { spdlog::info("{}", line); });
+  addStatusRoutes(*status_, StatusSources{[this]() { return snapshot(); }, [this]() { return pool_->stats(); },
+                                          [this]() { return listener_ != nullptr && !draining_; },
+                                          [this]() { return pool_->ready(); },
+                                          [this]() { return services_.listenerCount(); }, &callMetrics_});
+  auto bound = status_->listen(config_.statusListen.host, config_.statusListen.port);
+  spdlog::info("event=listening name=status address={} port={}", bound.address().to_string(), bound.port());
+  readyFile_.listening("status", bound.address().to_string(), bound.port());
+  statusPort_ = bound.port();
+}
+
+uint16_t Hub::statusPort() const { return statusPort_; }
+
 uint16_t Hub::rpcPort() const { return listener_ ? listener_->localEndpoint().port() : 0; }
 
 void Hub::drain() {
@@ -132,6 +167,9 @@ void Hub::drain() {
   systemd_.stopping("draining");
   readyFile_.stopping();
   statsTimer_.cancel();
+  heartbeatTimer_.cancel();
+  invalidations_->stop();
+  events_.raise("/App/Stop", "zenhub_stopped", 3, "zenhub stopping (drain)");
   if (listener_) listener_->stopAccepting();
   // In-flight calls may finish until the deadline; queued ones are answered zenhub.shutdown; the
   // workers are then stopped. Connections stay open until then so the answers reach them.
@@ -160,6 +198,7 @@ void Hub::finishDrain() {
   stopped_ = true;
   drainTimer_.cancel();
   loopLag_.stop();
+  if (status_) status_->close();
   if (listener_) {
     port_.fromAsio([&]() { listener_.reset(); });
   }
@@ -195,7 +234,9 @@ void Hub::reload() {
       spdlog::error("event=passwd_reload_failed file={} keeping=old error=\"{}\"", config_.passwd, e.what());
     }
     pool_->reload(config_.pool);
+    invalidations_->reconfigure(config_.invalidations);
     armStatsTimer();
+    armHeartbeat();
     spdlog::info("event=reloaded log_level={}", config_.logLevel);
   }
   systemd_.status("serving collectors");
@@ -219,6 +260,8 @@ HubSnapshot Hub::snapshot() const {
   s.lagLast = loopLag_.last();
   s.lagMean = loopLag_.mean();
   s.lagMax = loopLag_.maxEver();
+  s.lagMaxSinceReport = loopLag_.max();
+  s.invalidations = invalidations_->stats();
   s.methods = callStats_.byTotal();
   for (const auto& [key, inst] : services_.instances()) {
     s.services.push_back({inst->name(), inst->monitor(), inst->listeners().size(), inst->calls});
@@ -228,11 +271,31 @@ HubSnapshot Hub::snapshot() const {
 
 void Hub::logReport() {
   std::istringstream lines(formatReport(snapshot()));
+  loopLag_.resetMax();
   spdlog::info("event=stats_report");
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
   for (const auto& line : pool_->formatReport()) spdlog::info("{}", line);
   int signalled = pool_->forwardSigusr2();
   spdlog::info("event=stats_report_forwarded workers={}", signalled);
+}
+
+void Hub::armHeartbeat() {
+  heartbeatTimer_.cancel();
+  if (config_.heartbeatIntervalSeconds <= 0 || draining_) return;
+  // The first one at once, then every interval.
+  store::EventRecord beat;
+  beat.device = config_.monitor;
+  beat.component = "zenhub";
+  beat.eventClass = "/Heartbeat";
+  beat.eventKey = "heartbeat";
+  beat.severity = 2;
+  beat.summary = "zenhub heartbeat";
+  beat.details = {{"timeout", fmt::format("{:g}", config_.heartbeatTimeoutSeconds)}};
+  events_.raise(std::move(beat));
+  heartbeatTimer_.expires_after(millis(config_.heartbeatIntervalSeconds));
+  heartbeatTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!ec && *alive) armHeartbeat();
+  });
 }
 
 void Hub::armStatsTimer() {

@@ -11,8 +11,12 @@
 #include <string>
 
 #include "hub/call_executor.h"
+#include "hub/call_metrics.h"
 #include "hub/call_stats.h"
 #include "hub/config.h"
+#include "hub/http/http_server.h"
+#include "hub/hub_events.h"
+#include "hub/invalidation/invalidation_manager.h"
 #include "hub/loop_lag.h"
 #include "hub/monitor_directory.h"
 #include "hub/pool/clock.h"
@@ -62,8 +66,11 @@ class Hub {
   const HubConfig& config() const { return config_; }
   bool draining() const { return draining_; }
   uint16_t rpcPort() const;
+  uint16_t statusPort() const;
   const ServiceManager& services() const { return services_; }
   const pool::WorkerPool& workers() const { return *pool_; }
+  invalidation::InvalidationManager& invalidations() { return *invalidations_; }
+  const HubEvents& events() const { return events_; }
 
  private:
   capnp::Capability::Client makeBootstrap(rpc::ConnectionContext& connection);
@@ -71,6 +78,8 @@ class Hub {
   void declareReady();
   pool::WorkerCommand workerCommand(const std::string& exe) const;
   void armStatsTimer();
+  void startStatusEndpoint();
+  void armHeartbeat();
   rpc::ConnectionLimits connectionLimits() const;
   rpc::LoginPolicy loginPolicy() const;
 
@@ -84,12 +93,15 @@ class Hub {
   bool stopped_ = false;
 
   CallStats callStats_;
+  CallMetrics callMetrics_;
+  HubEvents events_;
   MonitorDirectory monitors_;
   pool::SteadyClock clock_;
   pool::BoostProcessLauncher launcher_;
   std::unique_ptr<pool::WorkerPool> pool_;
   bool ready_ = false;
   ServiceManager services_;
+  std::unique_ptr<invalidation::InvalidationManager> invalidations_;
   rpc::LoginFailures loginFailures_;
   rpc::PasswordAuthenticator authenticator_;
   SystemdNotifier systemd_;
@@ -97,7 +109,10 @@ class Hub {
   ReadyFile readyFile_;
   boost::asio::steady_timer statsTimer_;
   boost::asio::steady_timer drainTimer_;
+  boost::asio::steady_timer heartbeatTimer_;
   std::unique_ptr<rpc::TlsServer> tls_;
+  std::unique_ptr<http::HttpServer> status_;
+  uint16_t statusPort_ = 0;
   std::unique_ptr<rpc::RpcListener> listener_;  // last: connections go first
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -20,8 +20,42 @@ class Timed {
 }  // namespace
 
 HubService::HubService(std::string instanceId, CallStats& stats, ServiceManager& services,
+                       invalidation::InvalidationManager& invalidations, std::string user,
                        rpc::ConnectionContext& connection)
-    : instanceId_(std::move(instanceId)), stats_(stats), services_(services), connection_(connection) {}
+    : instanceId_(std::move(instanceId)), stats_(stats), services_(services), invalidations_(invalidations),
+      user_(std::move(user)), connection_(connection) {}
+
+namespace {
+void fillStatus(schema::InvalidationStatus::Builder out, const invalidation::InvalidationStats& s) {
+  out.setPaused(s.paused);
+  out.setStoreReachable(s.storeReachable);
+  out.setCursor(s.cursor);
+  out.setCycles(s.cycles);
+  out.setConfigsPushed(s.configsPushed);
+  out.setDeletesPushed(s.deletesPushed);
+  out.setPushesFailed(s.pushesFailed);
+  out.setPendingDevices(s.pendingDevices);
+  out.setLastCycleSeconds(s.lastCycleSeconds);
+  out.setOidsSeen(s.counts.oidsSeen);
+  out.setLatencyMaxSeconds(s.latencyMaxSeconds);
+}
+}  // namespace
+
+kj::Promise<void> HubService::setInvalidationsPaused(SetInvalidationsPausedContext context) {
+  Timed timed(stats_, "Hub.setInvalidationsPaused");
+  std::string who = (user_.empty() ? std::string("?") : user_) + "@" + connection_.peer();
+  bool changed = context.getParams().getPaused() ? invalidations_.pause(who) : invalidations_.resume(who);
+  auto results = context.getResults();
+  results.setChanged(changed);
+  fillStatus(results.initStatus(), invalidations_.stats());
+  return kj::READY_NOW;
+}
+
+kj::Promise<void> HubService::getInvalidationStatus(GetInvalidationStatusContext context) {
+  Timed timed(stats_, "Hub.getInvalidationStatus");
+  fillStatus(context.getResults().initStatus(), invalidations_.stats());
+  return kj::READY_NOW;
+}
 
 kj::Promise<void> HubService::ping(PingContext context) {
   Timed timed(stats_, "Hub.ping");

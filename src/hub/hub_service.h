@@ -6,6 +6,7 @@
 
 #include "hub.capnp.h"
 #include "hub/call_stats.h"
+#include "hub/invalidation/invalidation_manager.h"
 #include "hub/service_manager.h"
 #include "rpc/rpc_listener.h"
 
@@ -16,16 +17,20 @@ class HubService final : public schema::Hub::Server {
   // `stats` and `services` belong to the hub and outlive every connection; `connection` is the
   // one this capability was handed out on (it owns the RPC system that owns this object).
   HubService(std::string instanceId, CallStats& stats, ServiceManager& services,
-             rpc::ConnectionContext& connection);
+             invalidation::InvalidationManager& invalidations, std::string user, rpc::ConnectionContext& connection);
 
   kj::Promise<void> ping(PingContext context) override;
   kj::Promise<void> getHubInstanceId(GetHubInstanceIdContext context) override;
   kj::Promise<void> getService(GetServiceContext context) override;
+  kj::Promise<void> setInvalidationsPaused(SetInvalidationsPausedContext context) override;
+  kj::Promise<void> getInvalidationStatus(GetInvalidationStatusContext context) override;
 
  private:
   std::string instanceId_;
   CallStats& stats_;
   ServiceManager& services_;
+  invalidation::InvalidationManager& invalidations_;
+  std::string user_;
   rpc::ConnectionContext& connection_;
 };
 

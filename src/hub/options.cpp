@@ -14,10 +14,11 @@ namespace {
 struct Flags {
   std::string config;
   std::optional<std::string> monitor, listen, store, passwd, statusListen, xmlrpcListen, logLevel,
-      readyFile, tlsCert, tlsKey, tlsClientCa, pluginDir;
+      readyFile, tlsCert, tlsKey, tlsClientCa, pluginDir, stateDir;
   std::optional<int> workers, maxConnections, loginMaxFailures;
   std::optional<uint64_t> maxMessageBytes, flowLimitBytes, maxOutboundBytes;
-  std::optional<double> loginDeadline, loginFailureDelay, drainTimeout, statsInterval, loopLagInterval;
+  std::optional<double> loginDeadline, loginFailureDelay, drainTimeout, statsInterval, loopLagInterval,
+      invalidationPollInterval, heartbeatInterval;
 };
 
 void defineFlags(CLI::App& app, Flags& f) {
@@ -26,6 +27,10 @@ void defineFlags(CLI::App& app, Flags& f) {
   app.add_option("--listen", f.listen, "Collector RPC address host:port; port 0 picks a free port (default 127.0.0.1:8789)");
   app.add_option("--store", f.store, "Object store URI: sqlite:///path/model.db or postgresql://user@host:port/db");
   app.add_option("--passwd", f.passwd, "Password file of user:crypt-hash lines (default /etc/zenhub/hubpasswd)");
+  app.add_option("--state-dir", f.stateDir, "Directory for what the hub keeps across restarts (default /var/lib/zenhub)");
+  app.add_option("--invalidation-poll-interval", f.invalidationPollInterval,
+                 "Seconds between reads of the model's change feed (default 1)");
+  app.add_option("--heartbeat-interval", f.heartbeatInterval, "Seconds between heartbeat events; 0 = none (default 30)");
   app.add_option("--workers", f.workers, "Worker processes of the default pool (default 2)");
   app.add_option("--plugin-dir", f.pluginDir, "Directory of service plugins the workers load (default: none)");
   app.add_option("--status-listen", f.statusListen, "HTTP status address host:port (default 127.0.0.1:8090)");
@@ -102,6 +107,15 @@ CommandLine parseCommandLine(int argc, const char* const* argv) {
   override(errors, "--log-level", f.logLevel, setText(c.logLevel));
   override(errors, "--ready-file", f.readyFile, setText(c.readyFile));
   override(errors, "--plugin-dir", f.pluginDir, setText(c.pluginDir));
+  override(errors, "--state-dir", f.stateDir, setText(c.stateDir));
+  override(errors, "--heartbeat-interval", f.heartbeatInterval, [&c](const double& v) {
+    if (!(v >= 0)) throw std::invalid_argument("must be at least 0");
+    c.heartbeatIntervalSeconds = v;
+  });
+  override(errors, "--invalidation-poll-interval", f.invalidationPollInterval, [&c](const double& v) {
+    if (!(v >= 0.01 && v <= 3600)) throw std::invalid_argument("must be between 0.01 and 3600 seconds");
+    c.invalidations.pollInterval = v;
+  });
   override(errors, "--tls-cert", f.tlsCert, setText(c.tlsCert));
   override(errors, "--tls-key", f.tlsKey, setText(c.tlsKey));
   override(errors, "--tls-client-ca", f.tlsClientCa, setText(c.tlsClientCa));

@@ -11,14 +11,26 @@ namespace zenhub::hub {
 
 namespace {
 
+// How many events a successful EventService call carried: one for sendEvent, the answered count
+// for sendEvents (events are counted, not batches as ZenHub did).
+uint64_t eventsIn(const std::string& method, capnp::CallContext<capnp::AnyPointer, capnp::AnyPointer>& context) {
+  if (method == "sendEvent") return 1;
+  if (method != "sendEvents") return 0;
+  try {
+    return context.getResults().getAs<schema::EventService::SendEventsResults>().getCount();
+  } catch (const kj::Exception&) {
+    return 0;
+  }
+}
+
 // The capability a collector gets from getService: forwards every call to the executor with the
 // instance's names and the caller's options. One per getService call (options are per
 // listener); the instance behind it is shared.
 class ForwardingService final : public capnp::Capability::Server {
  public:
   ForwardingService(ServiceInstance& instance, ServiceOptions options, CallExecutor& executor, CallStats& stats,
-                    std::shared_ptr<bool> managerAlive)
-      : instance_(instance), options_(std::move(options)), executor_(executor), stats_(stats),
+                    CallMetrics* metrics, std::shared_ptr<bool> managerAlive)
+      : instance_(instance), options_(std::move(options)), executor_(executor), stats_(stats), metrics_(metrics),
         managerAlive_(std::move(managerAlive)) {}
 
   DispatchCallResult dispatchCall(uint64_t interfaceId, uint16_t methodId,
@@ -36,12 +48,21 @@ class ForwardingService final : public capnp::Capability::Server {
     std::string statName = call.service + "." + call.method;
     auto alive = managerAlive_;
     auto promise = executor_.execute(call, context).then(
-        [this, alive, statName, started]() -> kj::Promise<void> {
-          if (*alive) stats_.record(statName, std::chrono::steady_clock::now() - started, true);
+        [this, alive, statName, started, method = call.method, context]() mutable -> kj::Promise<void> {
+          if (!*alive) return kj::READY_NOW;
+          auto elapsed = std::chrono::steady_clock::now() - started;
+          stats_.record(statName, elapsed, true);
+          if (metrics_ != nullptr) {
+            metrics_->record(instance_.name(), method, true, elapsed);
+            if (instance_.name() == "EventService") metrics_->eventsReceived += eventsIn(method, context);
+          }
           return kj::READY_NOW;
         },
-        [this, alive, statName, started](kj::Exception&& e) -> kj::Promise<void> {
-          if (*alive) stats_.record(statName, std::chrono::steady_clock::now() - started, false);
+        [this, alive, statName, started, method = call.method](kj::Exception&& e) -> kj::Promise<void> {
+          if (!*alive) return kj::mv(e);
+          auto elapsed = std::chrono::steady_clock::now() - started;
+          stats_.record(statName, elapsed, false);
+          if (metrics_ != nullptr) metrics_->record(instance_.name(), method, false, elapsed);
           return kj::mv(e);
         });
     return {kj::mv(promise), false};
@@ -52,6 +73,7 @@ class ForwardingService final : public capnp::Capability::Server {
   ServiceOptions options_;
   CallExecutor& executor_;
   CallStats& stats_;
+  CallMetrics* metrics_;
   std::shared_ptr<bool> managerAlive_;  // the instance, executor and stats belong to the hub
 };
 
@@ -64,8 +86,9 @@ uint64_t ServiceInstance::addListener(ListenerEntry entry) {
   return id;
 }
 
-ServiceManager::ServiceManager(CallExecutor& executor, MonitorDirectory& monitors, CallStats& stats)
-    : executor_(executor), monitors_(monitors), stats_(stats) {}
+ServiceManager::ServiceManager(CallExecutor& executor, MonitorDirectory& monitors, CallStats& stats,
+                               CallMetrics* metrics)
+    : executor_(executor), monitors_(monitors), stats_(stats), metrics_(metrics) {}
 
 ServiceInstance* ServiceManager::find(const std::string& name, const std::string& monitor) {
   auto it = instances_.find({name, monitor});
@@ -79,6 +102,10 @@ ServiceInstance& ServiceManager::instance(const std::string& name, const std::st
     spdlog::info("event=service_instance_created service={} monitor={}", name, monitor);
   }
   return *slot;
+}
+
+capnp::Capability::Client ServiceManager::internalService(ServiceInstance& inst, ServiceOptions options) {
+  return kj::heap<ForwardingService>(inst, std::move(options), executor_, stats_, metrics_, alive_);
 }
 
 size_t ServiceManager::listenerCount() const {
@@ -121,7 +148,7 @@ kj::Promise<capnp::Capability::Client> ServiceManager::getService(const std::str
             }
           });
         }
-        capnp::Capability::Client cap = kj::heap<ForwardingService>(inst, std::move(options), executor_, stats_, alive);
+        capnp::Capability::Client cap = kj::heap<ForwardingService>(inst, std::move(options), executor_, stats_, metrics_, alive);
         return cap;
       },
       [](kj::Exception&& e) -> kj::Promise<capnp::Capability::Client> {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "hub/call_executor.h"
+#include "hub/call_metrics.h"
 #include "hub/call_stats.h"
 #include "hub/monitor_directory.h"
 #include "rpc/rpc_listener.h"
@@ -40,6 +41,16 @@ class ServiceInstance {
   const std::map<uint64_t, ListenerEntry>& listeners() const { return listeners_; }
   uint64_t addListener(ListenerEntry entry);
   bool removeListener(uint64_t id) { return listeners_.erase(id) != 0; }
+  // nullptr when it has gone (its connection closed, or a push to it failed).
+  ListenerEntry* findListener(uint64_t id) {
+    auto it = listeners_.find(id);
+    return it == listeners_.end() ? nullptr : &it->second;
+  }
+  std::vector<uint64_t> listenerIds() const {
+    std::vector<uint64_t> ids;
+    for (const auto& [id, entry] : listeners_) ids.push_back(id);
+    return ids;
+  }
   uint64_t calls = 0;
 
  private:
@@ -52,7 +63,8 @@ class ServiceInstance {
 class ServiceManager {
  public:
   // All references must outlive the manager (they belong to the hub).
-  ServiceManager(CallExecutor& executor, MonitorDirectory& monitors, CallStats& stats);
+  ServiceManager(CallExecutor& executor, MonitorDirectory& monitors, CallStats& stats,
+                 CallMetrics* metrics = nullptr);
   ~ServiceManager() { *alive_ = false; }
 
   // Resolves to the service capability, or rejects with zenhub.unknownService /
@@ -65,6 +77,10 @@ class ServiceManager {
     return instances_;
   }
   ServiceInstance* find(const std::string& name, const std::string& monitor);
+  // A capability that runs calls on `inst` exactly as a collector's would (routes, priorities,
+  // stats), with `options` as that collector's: the hub's own calls (invalidations compute the
+  // configs they push through it).
+  capnp::Capability::Client internalService(ServiceInstance& inst, ServiceOptions options);
   size_t listenerCount() const;
 
  private:
@@ -73,6 +89,7 @@ class ServiceManager {
   CallExecutor& executor_;
   MonitorDirectory& monitors_;
   CallStats& stats_;
+  CallMetrics* metrics_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<ServiceInstance>> instances_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -27,8 +27,24 @@ std::string formatReport(const HubSnapshot& s) {
   out += fmt::format("   {:<22}: {} (accepted {}, dropped {})\n", "Connections", s.connections,
                      s.acceptedTotal, s.droppedTotal);
   out += fmt::format("   {:<22}: {}\n", "Failed logins", s.loginFailures);
-  out += fmt::format("   {:<22}: last {:.2f} ms, mean {:.2f} ms, max {:.2f} ms\n", "Event-loop lag",
-                     ms(s.lagLast), ms(s.lagMean), ms(s.lagMax));
+  out += fmt::format("   {:<22}: last {:.2f} ms, mean {:.2f} ms, max {:.2f} ms ({:.2f} ms since the last report)\n",
+                     "Event-loop lag", ms(s.lagLast), ms(s.lagMean), ms(s.lagMax), ms(s.lagMaxSinceReport));
+  const auto& inv = s.invalidations;
+  out += "\nInvalidations:\n";
+  out += fmt::format("   {:<22}: {}, store {}, feed cursor {}, {} devices indexed\n", "State",
+                     inv.paused ? "PAUSED" : "running", inv.storeReachable ? "reachable" : "UNREACHABLE", inv.cursor,
+                     inv.indexedDevices);
+  out += fmt::format("   {:<22}: {} (last {:.3f} s, max {:.3f} s, total {:.3f} s)\n", "Cycles", inv.cycles,
+                     inv.lastCycleSeconds, inv.maxCycleSeconds, inv.totalCycleSeconds);
+  out += fmt::format("   {:<22}: seen {}, filtered {}, transformed {}, ignored {}\n", "Oids", inv.counts.oidsSeen,
+                     inv.counts.oidsFiltered, inv.counts.oidsTransformed, inv.counts.oidsIgnored);
+  out += fmt::format("   {:<22}: affected {}, pending {}, configs pushed {}, deletes pushed {}\n", "Devices",
+                     inv.devicesAffected, inv.pendingDevices, inv.configsPushed, inv.deletesPushed);
+  out += fmt::format("   {:<22}: other {}, failed {}, listeners dropped {}, compute errors {}\n", "Pushes",
+                     inv.otherPushes, inv.pushesFailed, inv.listenersDropped, inv.computeErrors);
+  double meanLatency = inv.latencyCount ? inv.latencySumSeconds / static_cast<double>(inv.latencyCount) : 0;
+  out += fmt::format("   {:<22}: mean {:.3f} s, max {:.3f} s, last {:.3f} s ({} pushes)\n", "Change-to-push",
+                     meanLatency, inv.latencyMaxSeconds, inv.latencyLastSeconds, inv.latencyCount);
   out += "\nService Instances:\n";
   out += fmt::format("   {:<20} {:<20} {:>9} {:>8}\n", "service", "monitor", "listeners", "calls");
   for (const auto& i : s.services) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hub/call_stats.h"
+#include "hub/invalidation/invalidation_manager.h"
 
 namespace zenhub::hub {
 
@@ -26,6 +27,8 @@ struct HubSnapshot {
   uint64_t droppedTotal = 0;
   uint64_t loginFailures = 0;
   std::chrono::nanoseconds lagLast{0}, lagMean{0}, lagMax{0};
+  std::chrono::nanoseconds lagMaxSinceReport{0};  // since the previous report
+  invalidation::InvalidationStats invalidations;
   std::vector<MethodStats> methods;  // sorted by total, largest first
   std::vector<ServiceInstanceStats> services;
 };

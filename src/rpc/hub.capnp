@@ -43,4 +43,27 @@ interface Hub {
   # (name, monitor). `listener` (may be null) receives the pushes for that service until the
   # connection goes; `options` tune what this listener receives. Errors: zenhub.unknownService,
   # zenhub.unknownMonitor.
+
+  setInvalidationsPaused @3 (paused :Bool) -> (changed :Bool, status :InvalidationStatus);
+  # For operators (`zenhubctl invalidations pause|resume`): pause (true) or resume (false) the
+  # pushing of model changes to collectors. While paused, changes stay in the model's change
+  # feed; resuming pushes them. Each change raises an event. `changed` is false when it already
+  # was so.
+
+  getInvalidationStatus @4 () -> (status :InvalidationStatus);
+  # Whether invalidations run, and their counters.
+}
+
+struct InvalidationStatus {
+  paused @0 :Bool;
+  storeReachable @1 :Bool;
+  cursor @2 :Int64;             # the change feed position the hub has read up to
+  cycles @3 :UInt64;
+  configsPushed @4 :UInt64;
+  deletesPushed @5 :UInt64;
+  pushesFailed @6 :UInt64;
+  pendingDevices @7 :UInt64;    # (collector, device) pairs waiting for the next cycle
+  lastCycleSeconds @8 :Float64;
+  oidsSeen @9 :UInt64;
+  latencyMaxSeconds @10 :Float64;
 }

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
       {"connections", runConnections},
       {"services", runServices},
       {"respawn", runRespawn},
+      {"push-latency", runPushLatency},
+      {"storm", runStorm},
 #ifdef ZENHUB_BENCH_STORE
       {"store", runStore},
 #endif

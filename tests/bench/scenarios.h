@@ -21,5 +21,13 @@ int runServices(const Options& options);
 // Respawn: time from kill -9 of a worker to its replacement answering a call, through the
 // worker pool on its own loop, versus a bare start of a worker to its hello (pool_bench.cpp).
 int runRespawn(const Options& options);
+// Part of `throughput`: calls/s through a one-worker pool on the bench's own loop at
+// worker_pipeline 1, 2, 4 and 8 (pool_bench.cpp), what the default depth was chosen by.
+void reportPoolPipeline(const Options& options);
+
+// Invalidations: change-to-push latency with 1,000 collectors listening, and a storm of 10,000
+// device changes in one transaction (push_bench.cpp).
+int runPushLatency(const Options& options);
+int runStorm(const Options& options);
 
 }  // namespace zenhub::bench

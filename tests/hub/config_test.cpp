@@ -125,6 +125,63 @@ TEST(CommandLine, TheShippedConfigFileIsValidAndDocumentsTheDefaults) {
   EXPECT_EQ(cl.config.workers, defaults.workers);
   EXPECT_EQ(cl.config.pool.pools.at("default"), defaults.workers);
   EXPECT_EQ(cl.config.pool.callTimeout, pool::defaultPoolConfig().callTimeout);
+  EXPECT_EQ(cl.config.stateDir, defaults.stateDir);
+  const auto& inv = cl.config.invalidations;
+  EXPECT_EQ(inv.pollInterval, defaults.invalidations.pollInterval);
+  EXPECT_EQ(inv.maxDelay, defaults.invalidations.maxDelay);
+  EXPECT_EQ(inv.batchSize, defaults.invalidations.batchSize);
+  EXPECT_EQ(inv.pushTimeout, defaults.invalidations.pushTimeout);
+  ASSERT_EQ(inv.filters.size(), defaults.invalidations.filters.size());
+  EXPECT_EQ(inv.filters[0].classes, defaults.invalidations.filters[0].classes);
+}
+
+TEST(HubConfig, InvalidationSettingsAndFiltersAreRead) {
+  HubConfig c;
+  applyYaml(c,
+            "invalidations:\n"
+            "  poll_interval: 0.5\n"
+            "  debounce: 0.2\n"
+            "  max_delay: 3\n"
+            "  batch_size: 50\n"
+            "  keep_pause: true\n"
+            "  filters:\n"
+            "    - {name: lab, weight: 20, action: exclude, path: /Devices/Lab}\n"
+            "    - {name: routers, weight: 10, action: include, classes: Device, path: /Devices/Lab/Router}\n",
+            "zenhub.yaml");
+  EXPECT_EQ(c.invalidations.pollInterval, 0.5);
+  EXPECT_EQ(c.invalidations.debounce, 0.2);
+  EXPECT_EQ(c.invalidations.maxDelay, 3);
+  EXPECT_EQ(c.invalidations.batchSize, 50);
+  EXPECT_TRUE(c.invalidations.keepPause);
+  ASSERT_EQ(c.invalidations.filters.size(), 2u);
+  EXPECT_EQ(c.invalidations.filters[1].name, "routers");
+  EXPECT_TRUE(c.invalidations.filters[1].include);
+  EXPECT_EQ(c.invalidations.filters[1].classes, std::vector<std::string>{"Device"});
+}
+
+TEST(HubConfig, BadInvalidationSettingsAreEachReportedWithTheirPosition) {
+  HubConfig c;
+  try {
+    applyYaml(c,
+              "invalidations:\n"
+              "  poll_interval: never\n"
+              "  batch_size: 0\n"
+              "  surprise: 1\n"
+              "  filters:\n"
+              "    - {name: x, action: maybe, path: Devices}\n"
+              "    - {name: y}\n",
+              "zenhub.yaml");
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    std::string all;
+    for (const auto& line : e.errors()) all += line + "\n";
+    EXPECT_NE(all.find("zenhub.yaml:2:18: invalidations.poll_interval: expected a number of seconds"), std::string::npos) << all;
+    EXPECT_NE(all.find("zenhub.yaml:3:15: invalidations.batch_size: must be between 1 and 100000"), std::string::npos) << all;
+    EXPECT_NE(all.find("zenhub.yaml:4:3: unknown setting 'invalidations.surprise'"), std::string::npos) << all;
+    EXPECT_NE(all.find("invalidations.filters.action: 'maybe' is not include or exclude"), std::string::npos) << all;
+    EXPECT_NE(all.find("invalidations.filters.path: must start with '/'"), std::string::npos) << all;
+    EXPECT_NE(all.find("'y' needs an action"), std::string::npos) << all;
+  }
 }
 
 TEST(CommandLine, PoolSettingsAreCheckedWithPositions) {

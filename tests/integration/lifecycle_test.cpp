@@ -27,17 +27,21 @@ TEST(Lifecycle, StartsOnPortZeroAndAnswersPing) {
   EXPECT_EQ(std::string(id.getId().cStr()), "localhost");
 }
 
-TEST(Lifecycle, ReadyFileListsListenerThenReady) {
+TEST(Lifecycle, ReadyFileListsListenersThenReady) {
   HubProcess hub;
   hub.start();
   ASSERT_TRUE(hub.waitReady());
   std::ifstream in(hub.dir().file("ready.json"));
-  std::string first, second;
+  std::string first, second, third;
   std::getline(in, first);
   std::getline(in, second);
+  std::getline(in, third);
   EXPECT_EQ(first, R"({"event":"listening","name":"rpc","address":"127.0.0.1","port":)" +
                        std::to_string(hub.port()) + "}");
-  EXPECT_EQ(second.rfind(R"({"event":"ready","pid":)", 0), 0u) << second;
+  EXPECT_EQ(second, R"({"event":"listening","name":"status","address":"127.0.0.1","port":)" +
+                        std::to_string(hub.port("status")) + "}");
+  EXPECT_NE(hub.port("status"), hub.port());
+  EXPECT_EQ(third.rfind(R"({"event":"ready","pid":)", 0), 0u) << third;
 }
 
 TEST(Lifecycle, SigtermExitsZeroPromptlyWithClientsConnected) {

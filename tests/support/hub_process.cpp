@@ -1,6 +1,9 @@
 #include "hub_process.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -94,6 +97,11 @@ void HubProcess::start(const std::vector<std::string>& extraArgs) {
   if (!haveStore_ && !storeGiven) loadModel();
   std::vector<std::string> args = {"--config", configPath(), "--passwd", passwdPath(), "--ready-file",
                                    dir_.file("ready.json")};
+  // Every hub of a test gets free ports (tests run in parallel).
+  if (std::find(extraArgs.begin(), extraArgs.end(), "--status-listen") == extraArgs.end()) {
+    args.push_back("--status-listen");
+    args.push_back("127.0.0.1:0");
+  }
   if (std::find(extraArgs.begin(), extraArgs.end(), "--listen") == extraArgs.end()) {
     args.push_back("--listen");
     args.push_back("127.0.0.1:0");
@@ -176,6 +184,51 @@ bool HubProcess::waitReady(std::chrono::milliseconds deadline) {
     if (Clock::now() >= until) return false;
     if (waitExit(std::chrono::milliseconds(20))) return false;  // it died instead
   }
+}
+
+uint16_t HubProcess::waitListening(const std::string& name, std::chrono::milliseconds deadline) {
+  auto until = Clock::now() + deadline;
+  std::regex listening(R"re(\{"event":"listening","name":"([a-z]+)","address":"[^"]*","port":([0-9]+)\})re");
+  for (;;) {
+    std::ifstream in(dir_.file("ready.json"));
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (std::regex_match(line, m, listening)) ports_[m[1]] = static_cast<uint16_t>(std::stoi(m[2]));
+    }
+    if (ports_.count(name)) return ports_[name];
+    if (Clock::now() >= until) return 0;
+    if (waitExit(std::chrono::milliseconds(20))) return 0;  // it died instead
+  }
+}
+
+HttpAnswer httpGet(uint16_t port, const std::string& path) {
+  HttpAnswer answer;
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return answer;
+  }
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    ::close(fd);
+    return answer;
+  }
+  timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string raw;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) raw.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  auto space = raw.find(' ');
+  auto headersEnd = raw.find("\r\n\r\n");
+  if (space == std::string::npos || headersEnd == std::string::npos) return answer;
+  answer.status = std::atoi(raw.c_str() + space + 1);
+  answer.body = raw.substr(headersEnd + 4);
+  return answer;
 }
 
 uint16_t HubProcess::port(const std::string& listener) const {

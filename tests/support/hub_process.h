@@ -51,6 +51,8 @@ class HubProcess {
   // Waits for {"event":"ready"} and reads the listeners; returns false at the deadline.
   bool waitReady(std::chrono::milliseconds deadline = kDeadline);
   uint16_t port(const std::string& listener = "rpc") const;
+  // Waits until the ready file names listener `name` (before the hub is ready); its port, or 0.
+  uint16_t waitListening(const std::string& name, std::chrono::milliseconds deadline = kDeadline);
 
   // Waits until the log contains `text` (searching from `from`, a log offset); returns the
   // offset just after it, or nullopt at the deadline.
@@ -80,6 +82,14 @@ class HubProcess {
   std::map<std::string, uint16_t> ports_;
   bool haveStore_ = false;
 };
+
+// A blocking HTTP/1.1 GET to 127.0.0.1:port (Connection: close): the status code (0 when the
+// connection fails) and the body.
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+HttpAnswer httpGet(uint16_t port, const std::string& path);
 
 // Runs a shell command, returns its exit code and (in `output`) its stdout and stderr.
 int runCommand(const std::string& command, std::string* output = nullptr);
