@@ -140,6 +140,26 @@ TEST_F(InvalidationTest, PausedChangesWaitAndResumeDeliversThemWithAnEventEachTi
   EXPECT_NE(out.find("/App/Zenhub/Invalidations"), std::string::npos) << out;
 }
 
+TEST_F(InvalidationTest, AFeedCompactedPastTheHubsCursorMakesEveryListenerReRead) {
+  auto local = watch("localhost", "PingConfig");
+  auto remote = watch("remote1", "SnmpConfig");
+  std::string out;
+  // Paused, the hub's cursor stays where it is while the model changes and the feed is compacted.
+  ASSERT_EQ(ctl("invalidations pause", &out), 0) << out;
+  model("set " + kWeb01 + " manageIp=10.1.0.51");
+  model("set " + kWeb01 + " manageIp=10.1.0.52");
+  model("set " + kWeb01 + " manageIp=10.1.0.53");
+  model("compact --keep 1");
+  ASSERT_EQ(ctl("invalidations resume", &out), 0) << out;
+  // Changes may have been missed: nobody gets a partial update, everybody re-reads.
+  EXPECT_TRUE(local->waitFor({"\"event\":\"notifyConfigChanged\""})) << local->transcript();
+  EXPECT_TRUE(remote->waitFor({"\"event\":\"notifyConfigChanged\""})) << remote->transcript();
+  EXPECT_TRUE(hub_.waitForLog("event=invalidations_resync").has_value());
+  // And the hub goes on from the new cursor.
+  model("set " + kWeb01 + " manageIp=10.1.0.54");
+  EXPECT_TRUE(local->waitFor({"updateDeviceConfigs", "10.1.0.54"})) << local->transcript();
+}
+
 }  // namespace
 }  // namespace zenhub::testing
 
