@@ -181,7 +181,7 @@ class ConfigServiceBase : public Interface::Server {
   std::string monitor_;
   store::EventStore* events_;
   ListenerOptions options_;
-  DevicePaths paths_;
+  DevicePaths& paths_ = sharedDevicePaths(store_);  // after store_
 };
 
 }  // namespace zenhub::services

@@ -1,5 +1,7 @@
 #include "services/model_snapshot.h"
 
+#include <map>
+
 #include <algorithm>
 
 namespace zenhub::services {
@@ -23,6 +25,11 @@ bool isComponentClass(std::string_view className) {
 constexpr size_t kPerDeviceReadLimit = 200;
 
 }  // namespace
+
+DevicePaths& sharedDevicePaths(const store::Store& store) {
+  static std::map<const store::Store*, DevicePaths> byStore;  // stale entries are re-checked
+  return byStore[&store];
+}
 
 ModelSnapshot::ModelSnapshot(store::ReadTransaction& txn) : txn_(txn) {
   for (auto& o : txn_.ofClass(cls::kCollector)) {

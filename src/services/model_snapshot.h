@@ -28,6 +28,12 @@ using model::Oid;
 // object at the path is re-read from the snapshot and checked.
 using DevicePaths = std::unordered_map<std::string, std::string>;
 
+// The device paths every service instance on `store` shares: where a device is does not depend
+// on the service or the monitor, so the first call that reads all devices serves every instance
+// after it (a worker serves thousands of (service, monitor) instances; without this each one's
+// first call for a few named devices read the whole model). Services run on one thread.
+DevicePaths& sharedDevicePaths(const store::Store& store);
+
 class ModelSnapshot {
  public:
   // Reads the structure. `txn` must outlive the snapshot.

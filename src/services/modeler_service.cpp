@@ -129,7 +129,7 @@ class ModelerServiceImpl final : public schema::ModelerService::Server {
 
   store::Store& store_;
   std::string monitor_;
-  DevicePaths paths_;
+  DevicePaths& paths_ = sharedDevicePaths(store_);  // after store_
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -115,8 +116,9 @@ std::vector<std::pair<std::string, std::string>> devices(store::Store& s) {
 }
 
 // Connects a collector per monitor, each with a PingConfig listener.
+// `drain` runs after each connection: the hub logs every login, and its log pipe must be read.
 std::vector<Collector> connect(kj::AsyncIoContext& io, uint16_t port, const std::vector<std::string>& monitors,
-                               Arrivals& arrivals, bool fetchInitial) {
+                               Arrivals& arrivals, bool fetchInitial, const std::function<void()>& drain) {
   auto& ws = io.waitScope;
   auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
   std::vector<Collector> out(monitors.size());
@@ -139,6 +141,7 @@ std::vector<Collector> connect(kj::AsyncIoContext& io, uint16_t port, const std:
       c.initialConfigs = configs.getConfigs().size();
       for (auto config : configs.getConfigs()) c.initialIds.insert(config.getDeviceId());
     }
+    drain();
   }
   return out;
 }
@@ -214,6 +217,7 @@ int runPushLatency(const Options& options) {
   if (!hub.waitForLog("event=invalidations_started")) throw std::runtime_error("invalidations did not start");
 
   auto io = kj::setupAsyncIo();
+  auto drain = [&hub]() { hub.log(); };
   std::vector<double> base;
   std::vector<double> measured;
   double rss = 0;
@@ -221,7 +225,7 @@ int runPushLatency(const Options& options) {
     // Baseline: one collector connected.
     {
       Arrivals arrivals;
-      auto one = connect(io, hub.port(), {names.front()}, arrivals, true);
+      auto one = connect(io, hub.port(), {names.front()}, arrivals, true, drain);
       std::vector<double> l;
       try {
         l = measureLatencies(io, *s, arrivals, all, one, changes, 1000 + r);
@@ -232,7 +236,9 @@ int runPushLatency(const Options& options) {
     }
     // Every collector connected.
     Arrivals arrivals;
-    auto everyone = connect(io, hub.port(), names, arrivals, true);
+    std::cerr << "push-latency: connecting " << names.size() << " collectors\n";
+    auto everyone = connect(io, hub.port(), names, arrivals, true, drain);
+    std::cerr << "push-latency: connected\n";
     rss = std::max(rss, rssMb(hub.pid()));
     auto l = measureLatencies(io, *s, arrivals, all, everyone, changes, 2000 + r);
     measured.insert(measured.end(), l.begin(), l.end());
@@ -296,7 +302,7 @@ int runStorm(const Options& options) {
   size_t expected = 0;
   for (int r = 0; r < std::max(1, options.repetitions); ++r) {
     Arrivals arrivals;
-    auto connected = connect(io, hub.port(), names, arrivals, true);
+    auto connected = connect(io, hub.port(), names, arrivals, true, [&hub]() { hub.log(); });
     expected = 0;
     for (const auto& c : connected) expected += c.initialConfigs;
 
