@@ -305,20 +305,21 @@ TEST_F(PoolProcessTest, AnIdleWorkerGetsACallBeforeABusyOneGetsASecond) {
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
   auto service = testService();
   std::vector<kj::Promise<void>> calls;
-  auto sleep = [&](uint32_t ms) {
+  // A TestService.sleep call: the worker answers after `ms` (a slow call), the test waits for events.
+  auto slowCall = [&](uint32_t ms) {
     auto req = service.sleepRequest();
     req.setMs(ms);
     calls.push_back(req.send().ignoreResult());
   };
-  sleep(300);
-  sleep(300);
+  slowCall(300);
+  slowCall(300);
   ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 2; }));
   for (const auto& w : pool_->stats().workers) {
     EXPECT_TRUE(w.busy) << w.id;
     EXPECT_EQ(w.waiting, 0u) << w.id;  // one each, not two on one
   }
-  sleep(300);
-  sleep(300);
+  slowCall(300);
+  slowCall(300);
   ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 4; }));
   for (const auto& w : pool_->stats().workers) EXPECT_EQ(w.waiting, 1u) << w.id;
   EXPECT_EQ(pool_->stats().queues.at(0).total(), 0u);
