@@ -2,6 +2,8 @@
 // connection settings, and problems reported as events rather than failing the call.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <map>
 
 #include "service_fixture.h"
@@ -103,6 +105,51 @@ TEST_F(CommandConfigTest, AnUnresolvableCommandIsLeftOutAndReported) {
   EXPECT_EQ(events[0].event.device, "web01");
   EXPECT_NE(events[0].event.summary.find("noSuchThing"), std::string::npos)
       << events[0].event.summary;
+  EXPECT_EQ(f_.events->transactions(), 1);  // one batch per call
+}
+
+TEST_F(CommandConfigTest, ABadCycleTimeFallsBackToTheDefaultAndRaisesAnEvent) {
+  f_.change([](store::WriteTransaction& txn) {
+    std::string tmpl = "/Devices/Server/Linux/rrdTemplates/Linux";
+    txn.put({tmpl,
+             "RRDDataSource",
+             "zerocycle",
+             {{"type", std::string("COMMAND")},
+              {"commandTemplate", std::string("check_zero ${dev/id}")},
+              {"cycletime", std::int64_t{0}}},
+             "",
+             false});
+    txn.put({tmpl,
+             "RRDDataSource",
+             "textcycle",
+             {{"type", std::string("COMMAND")},
+              {"commandTemplate", std::string("check_text ${dev/id}")},
+              {"cycletime", std::string("often")}},
+             "",
+             false});
+  });
+  auto configs = getConfigs(command_, f_.waitScope, {"web01"});
+  auto c = configs.getConfigs()[0].getConfig();
+  // Both stay in the config, at the default cycle: one bad field does not cost the datasource.
+  int kept = 0;
+  for (auto ds : c.getDataSources()) {
+    if (ds.getId() == "zerocycle" || ds.getId() == "textcycle") {
+      ++kept;
+      EXPECT_EQ(ds.getCycleTime(), 300u) << std::string(ds.getId());
+    }
+  }
+  EXPECT_EQ(kept, 2);
+  store::EventQuery q;
+  q.eventClass = "/Cmd/Fail";
+  auto events = f_.events->list(q);
+  ASSERT_EQ(events.size(), 2u);
+  std::set<std::string> keys;
+  for (const auto& e : events) {
+    EXPECT_EQ(e.event.device, "web01");
+    EXPECT_NE(e.event.summary.find("bad cycle time"), std::string::npos) << e.event.summary;
+    keys.insert(e.event.eventKey);
+  }
+  EXPECT_EQ(keys, (std::set<std::string>{"Linux/zerocycle/cycletime", "Linux/textcycle/cycletime"}));
   EXPECT_EQ(f_.events->transactions(), 1);  // one batch per call
 }
 
