@@ -19,11 +19,14 @@ int main(int argc, char** argv) {
 
   std::map<std::string, std::function<int(const Options&)>> scenarios = {
       {"throughput", runThroughput},
+      {"latency", runLatency},
       {"connections", runConnections},
       {"services", runServices},
+      {"events", runEvents},
       {"respawn", runRespawn},
       {"push-latency", runPushLatency},
       {"storm", runStorm},
+      {"scale", runScale},
 #ifdef ZENHUB_BENCH_STORE
       {"store", runStore},
 #endif

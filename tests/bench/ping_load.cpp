@@ -85,6 +85,41 @@ LoadResult runPingLoad(uint16_t port, int connections, int inFlight, std::chrono
   return result;
 }
 
+std::vector<double> sampleRoundTrips(uint16_t port, std::chrono::milliseconds duration, const std::string& user,
+                                     const std::string& password, CallKind kind) {
+  using Clock = std::chrono::steady_clock;
+  auto io = kj::setupAsyncIo();
+  auto& ws = io.waitScope;
+  Connection c;
+  auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
+  c.stream = address->connect().wait(ws);
+  c.client = kj::heap<capnp::TwoPartyClient>(*c.stream);
+  c.hub = login(c, user, password, ws);
+  if (kind == CallKind::kServiceCall) {
+    auto request = c.hub.getServiceRequest();
+    request.setName("PingConfig");
+    request.setMonitor("localhost");
+    c.service = request.send().wait(ws).getService().castAs<schema::PingConfig>();
+  }
+  auto call = [&]() {
+    if (kind == CallKind::kServiceCall) {
+      c.service.getConfigPropertiesRequest().send().wait(ws);
+    } else {
+      c.hub.pingRequest().send().wait(ws);
+    }
+  };
+  call();  // warm the path
+  std::vector<double> samples;
+  auto until = Clock::now() + duration;
+  for (auto start = Clock::now(); start < until;) {
+    call();
+    auto end = Clock::now();
+    samples.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+    start = end;
+  }
+  return samples;
+}
+
 double runLogins(uint16_t port, int count, const std::string& user, const std::string& password) {
   auto io = kj::setupAsyncIo();
   auto& ws = io.waitScope;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace zenhub::bench {
 
@@ -22,6 +23,11 @@ enum class CallKind { kHubPing, kServiceCall };
 LoadResult runPingLoad(uint16_t port, int connections, int inFlight, std::chrono::milliseconds duration,
                        const std::string& user, const std::string& password,
                        CallKind kind = CallKind::kHubPing);
+
+// One connection, one call at a time, for `duration`: the round trip of each call in
+// microseconds (after one warm-up call). Runs on the calling thread with its own KJ loop.
+std::vector<double> sampleRoundTrips(uint16_t port, std::chrono::milliseconds duration, const std::string& user,
+                                     const std::string& password, CallKind kind = CallKind::kHubPing);
 
 // Connects and logs in `count` times in a row (a fresh connection each time); returns logins/s.
 double runLogins(uint16_t port, int count, const std::string& user, const std::string& password);

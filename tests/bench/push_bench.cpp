@@ -10,25 +10,17 @@
 // has every config again, and the hub's event-loop lag meanwhile (SIGUSR2 report). Baseline:
 // the same configs asked for directly (getDeviceConfigs of every device, through the hub).
 // Targets: <= 5 s, lag <= 50 ms.
-#include <capnp/rpc-twoparty.h>
-#include <kj/async-io.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
-#include <functional>
 #include <iostream>
-#include <map>
-#include <random>
 #include <regex>
-#include <set>
-#include <unordered_map>
 
-#include "hub.capnp.h"
+#include "collector_fleet.h"
 #include "hub_process.h"
 #include "scenarios.h"
-#include "services.capnp.h"
 #include "store/store.h"
 
 namespace zenhub::bench {
@@ -37,168 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using testing::HubProcess;
-using testing::runCommand;
-
-// What listeners received: when each device's config arrived.
-struct Arrivals {
-  std::unordered_map<std::string, Clock::time_point> waiting;  // device -> when it was changed
-  std::vector<double> latencies;
-  std::map<int, std::set<std::string>> seen;  // listener -> devices pushed (storm)
-  bool recordSeen = false;
-  bool issuing = false;  // changes are still being made: not done even when nothing waits
-  kj::Own<kj::PromiseFulfiller<void>> done;
-  size_t seenTarget = 0;
-  size_t seenTotal = 0;
-
-  void arrived(int listener, const std::string& device) {
-    auto now = Clock::now();
-    if (auto it = waiting.find(device); it != waiting.end()) {
-      latencies.push_back(std::chrono::duration<double>(now - it->second).count());
-      waiting.erase(it);
-    }
-    if (recordSeen && seen[listener].insert(device).second) ++seenTotal;
-    bool finished = recordSeen ? seenTotal >= seenTarget : waiting.empty() && !issuing;
-    if (finished && done && done->isWaiting()) done->fulfill();
-  }
-};
-
-class RecordingListener final : public schema::ServiceListener<>::Server {
- public:
-  RecordingListener(Arrivals& arrivals, int index) : arrivals_(arrivals), index_(index) {}
-  kj::Promise<void> updateDeviceConfigs(UpdateDeviceConfigsContext context) override {
-    for (auto c : context.getParams().getConfigs()) arrivals_.arrived(index_, c.getDeviceId());
-    return kj::READY_NOW;
-  }
-
- private:
-  Arrivals& arrivals_;
-  int index_;
-};
-
-struct Collector {
-  std::string monitor;
-  kj::Own<kj::AsyncIoStream> stream;
-  kj::Own<capnp::TwoPartyClient> rpc;
-  schema::PingConfig::Client service = nullptr;
-  size_t initialConfigs = 0;
-  std::set<std::string> initialIds;  // devices the service configures (the others get deletes)
-};
-
-std::string generate(const Options& options, const std::string& name, int devices, int collectors) {
-  std::string uri = "sqlite://" + options.workDir + "/" + name + ".db";
-  std::string ctl = options.binDir + "/zenhubctl model --store " + uri;
-  std::string out;
-  if (runCommand(ctl + " init", &out) != 0 ||
-      runCommand(ctl + " generate --devices " + std::to_string(devices) + " --collectors " +
-                     std::to_string(collectors),
-                 &out) != 0) {
-    throw std::runtime_error("cannot generate the model: " + out);
-  }
-  return uri;
-}
-
-std::vector<std::string> collectorNames(store::Store& s) {
-  auto txn = s.read();
-  std::vector<std::string> names;
-  for (const auto& c : txn->children(txn->get(model::kCollectorsRoot)->oid)) names.push_back(c.id);
-  return names;
-}
-
-// device path -> collector, for devices with a manage IP.
-std::vector<std::pair<std::string, std::string>> devices(store::Store& s) {
-  auto txn = s.read();
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& d : txn->ofClass(model::cls::kDevice)) {
-    if (!model::getString(d.properties, "manageIp")) continue;
-    out.emplace_back(d.path, model::getString(d.properties, "perfServer").value_or(""));
-  }
-  return out;
-}
-
-// Connects a collector per monitor, each with a PingConfig listener.
-// `drain` runs after each connection: the hub logs every login, and its log pipe must be read.
-std::vector<Collector> connect(kj::AsyncIoContext& io, uint16_t port, const std::vector<std::string>& monitors,
-                               Arrivals& arrivals, bool fetchInitial, const std::function<void()>& drain) {
-  auto& ws = io.waitScope;
-  auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
-  std::vector<Collector> out(monitors.size());
-  for (size_t i = 0; i < monitors.size(); ++i) {
-    auto& c = out[i];
-    c.monitor = monitors[i];
-    c.stream = address->connect().wait(ws);
-    c.rpc = kj::heap<capnp::TwoPartyClient>(*c.stream);
-    auto login = c.rpc->bootstrap().castAs<schema::Login>().loginRequest();
-    login.setUser("admin");
-    login.setPassword("zenoss");
-    auto hub = login.send().wait(ws).getHub();
-    auto get = hub.getServiceRequest();
-    get.setName("PingConfig");
-    get.setMonitor(c.monitor);
-    get.setListener(kj::heap<RecordingListener>(arrivals, static_cast<int>(i)));
-    c.service = get.send().wait(ws).getService().castAs<schema::PingConfig>();
-    if (fetchInitial) {
-      auto configs = c.service.getDeviceConfigsRequest().send().wait(ws);
-      c.initialConfigs = configs.getConfigs().size();
-      for (auto config : configs.getConfigs()) c.initialIds.insert(config.getDeviceId());
-    }
-    drain();
-  }
-  return out;
-}
-
-double rssMb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024;
-  }
-  return 0;
-}
-
-// Changes `count` devices of the connected collectors at random moments; returns the latencies.
-std::vector<double> measureLatencies(kj::AsyncIoContext& io, store::Store& s, Arrivals& arrivals,
-                                     const std::vector<std::pair<std::string, std::string>>& all,
-                                     const std::vector<Collector>& connected, int count, int seed) {
-  // Devices the connected collectors' PingConfig configures (a change to another is a delete).
-  std::set<std::string> configured;
-  for (const auto& c : connected) configured.insert(c.initialIds.begin(), c.initialIds.end());
-  std::vector<std::pair<std::string, std::string>> candidates;
-  for (const auto& d : all) {
-    if (configured.count(d.first.substr(d.first.rfind('/') + 1))) candidates.push_back(d);
-  }
-  std::mt19937 rng(static_cast<unsigned>(seed));
-  std::uniform_int_distribution<int> gapMs(0, 400);
-  std::vector<size_t> order(candidates.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::shuffle(order.begin(), order.end(), rng);
-  arrivals.latencies.clear();
-  auto paf = kj::newPromiseAndFulfiller<void>();
-  arrivals.done = kj::mv(paf.fulfiller);
-  auto& timer = io.provider->getTimer();
-  arrivals.issuing = true;
-  for (int i = 0; i < count && static_cast<size_t>(i) < order.size(); ++i) {
-    timer.afterDelay(gapMs(rng) * kj::MILLISECONDS).wait(io.waitScope);
-    const auto& path = candidates[order[static_cast<size_t>(i)]].first;
-    auto txn = s.write();
-    // A value never used before (an unchanged value is no change, and nothing would be pushed).
-    static int serial = 0;
-    ++serial;
-    txn->update(path, {{"manageIp", "10." + std::to_string(serial / 62500 % 250) + "." +
-                                        std::to_string(serial / 250 % 250) + "." + std::to_string(serial % 250 + 1)}});
-    txn->commit();
-    arrivals.waiting[path.substr(path.rfind('/') + 1)] = Clock::now();
-  }
-  arrivals.issuing = false;
-  if (!arrivals.waiting.empty()) {
-    paf.promise.exclusiveJoin(timer.afterDelay(30 * kj::SECONDS)).wait(io.waitScope);
-  }
-  if (!arrivals.waiting.empty()) {
-    std::string which;
-    for (const auto& [device, t] : arrivals.waiting) which += " " + device;
-    throw std::runtime_error(std::to_string(arrivals.waiting.size()) + " changes never reached their collector:" + which);
-  }
-  return arrivals.latencies;
-}
 
 }  // namespace
 
@@ -206,10 +36,10 @@ int runPushLatency(const Options& options) {
   const int collectors = options.quick ? 20 : 1000;
   const int deviceCount = options.quick ? 200 : 10000;
   const int changes = options.quick ? 10 : 100;
-  std::string uri = generate(options, "push-latency", deviceCount, collectors);
+  std::string uri = generateModel(options, "push-latency", deviceCount, collectors);
   auto s = store::openStore(uri);
   auto names = collectorNames(*s);
-  auto all = devices(*s);
+  auto all = pingedDevices(*s);
 
   HubProcess hub;
   hub.start({"--store", uri, "--invalidation-poll-interval", "1"});
@@ -217,7 +47,6 @@ int runPushLatency(const Options& options) {
   if (!hub.waitForLog("event=invalidations_started")) throw std::runtime_error("invalidations did not start");
 
   auto io = kj::setupAsyncIo();
-  auto drain = [&hub]() { hub.log(); };
   std::vector<double> base;
   std::vector<double> measured;
   double rss = 0;
@@ -225,10 +54,10 @@ int runPushLatency(const Options& options) {
     // Baseline: one collector connected.
     {
       Arrivals arrivals;
-      auto one = connect(io, hub.port(), {names.front()}, arrivals, true, drain);
+      auto one = connectFleet(io, hub.port(), {names.front()}, arrivals, true);
       std::vector<double> l;
       try {
-        l = measureLatencies(io, *s, arrivals, all, one, changes, 1000 + r);
+        l = measurePushLatencies(io, *s, arrivals, all, one, changes, 1000 + r);
       } catch (const std::exception& e) {
         throw std::runtime_error(std::string(e.what()) + "\n---- hub log ----\n" + hub.log());
       }
@@ -237,10 +66,10 @@ int runPushLatency(const Options& options) {
     // Every collector connected.
     Arrivals arrivals;
     std::cerr << "push-latency: connecting " << names.size() << " collectors\n";
-    auto everyone = connect(io, hub.port(), names, arrivals, true, drain);
+    auto everyone = connectFleet(io, hub.port(), names, arrivals, true);
     std::cerr << "push-latency: connected\n";
     rss = std::max(rss, rssMb(hub.pid()));
-    auto l = measureLatencies(io, *s, arrivals, all, everyone, changes, 2000 + r);
+    auto l = measurePushLatencies(io, *s, arrivals, all, everyone, changes, 2000 + r);
     measured.insert(measured.end(), l.begin(), l.end());
   }
   double p50 = percentile(measured, 50), p99 = percentile(measured, 99);
@@ -284,10 +113,10 @@ double reportLagMs(HubProcess& hub) {
 int runStorm(const Options& options) {
   const int deviceCount = options.quick ? 1000 : 10000;
   const int collectors = 10;
-  std::string uri = generate(options, "storm", deviceCount, collectors);
+  std::string uri = generateModel(options, "storm", deviceCount, collectors);
   auto s = store::openStore(uri);
   auto names = collectorNames(*s);
-  auto all = devices(*s);
+  auto all = pingedDevices(*s);
 
   HubProcess hub;
   hub.start({"--store", uri, "--log-level", std::getenv("ZENHUB_BENCH_DEBUG") ? "debug" : "info"});
@@ -302,7 +131,7 @@ int runStorm(const Options& options) {
   size_t expected = 0;
   for (int r = 0; r < std::max(1, options.repetitions); ++r) {
     Arrivals arrivals;
-    auto connected = connect(io, hub.port(), names, arrivals, true, [&hub]() { hub.log(); });
+    auto connected = connectFleet(io, hub.port(), names, arrivals, true);
     expected = 0;
     for (const auto& c : connected) expected += c.initialConfigs;
 

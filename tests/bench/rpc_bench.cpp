@@ -1,8 +1,9 @@
 // Scenario `throughput`: ping calls/s through the hub's RPC front end (the real zenhub binary:
 // asio loop, KJ-on-asio port, login, connection limits) against a plain capnp::EzRpcServer
 // serving the same interface, driven by the same client in the same run; then the same for a
-// service call forwarded through the hub to 2 workers. Also the sequential round trips, and the
-// CPU each process spent per pipelined call (what bounds calls/s on a 2-core machine).
+// service call forwarded through the hub to 2 workers; and the CPU each process spent per
+// pipelined call (what bounds calls/s on a 2-core machine). The sequential round trips are the
+// `latency` scenario (latency_bench.cpp).
 #include <stdexcept>
 
 #include "baseline_process.h"
@@ -24,7 +25,7 @@ int runThroughput(const Options& options) {
   BaselineProcess baseline(options, options.workDir + "/baseline.port");
 
   auto duration = std::chrono::milliseconds(options.quick ? 300 : 2000);
-  std::vector<double> hubPipelined, basePipelined, hubSeq, baseSeq, svcPipelined, svcSeq;
+  std::vector<double> hubPipelined, basePipelined, svcPipelined;
   CpuMeter baseCpu(baseline.pid()), svcCpu(hub.pid());
   uint64_t baseCalls = 0, svcCalls = 0;
   for (int r = 0; r < options.repetitions; ++r) {
@@ -37,19 +38,11 @@ int runThroughput(const Options& options) {
         [&]() { return runPingLoad(hub.port(), 8, 100, duration, "admin", "zenoss", CallKind::kServiceCall); });
     svcPipelined.push_back(svc.callsPerSecond());
     svcCalls += svc.calls;
-    hubSeq.push_back(1e6 / runPingLoad(hub.port(), 1, 1, duration, "admin", "zenoss").callsPerSecond());
-    baseSeq.push_back(1e6 / runPingLoad(baseline.port(), 1, 1, duration, "admin", "zenoss").callsPerSecond());
-    svcSeq.push_back(
-        1e6 / runPingLoad(hub.port(), 1, 1, duration, "admin", "zenoss", CallKind::kServiceCall).callsPerSecond());
   }
   reportRatio("throughput", "hub ping calls/s, 8 connections x 100 in flight", hubPipelined, basePipelined, kEcho,
               true, 0.8, options);
-  reportRatio("throughput", "hub ping round trip us, 1 connection sequential", hubSeq, baseSeq, kEcho, false, 1.25,
-              options);
   reportRatio("throughput", "service calls/s through hub and 2 workers (PingConfig.getConfigProperties), 8 x 100",
               svcPipelined, basePipelined, kEcho, true, 0.5, options);
-  reportRatio("latency", "service call round trip us through hub and worker, sequential", svcSeq, baseSeq, kEcho,
-              false, 2.5, options);
   // CPU microseconds per pipelined call, by process, and how often the server slept and was
   // woken per call. The hub's one thread can forward at most 1e6 / hub_us calls/s, and all the
   // processes together at most 2e6 / (their sum) on two cores.

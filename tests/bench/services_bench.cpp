@@ -14,11 +14,11 @@
 #include <fstream>
 #include <string>
 
+#include "bench_model.h"
 #include "scenarios.h"
 #include "services.capnp.h"
 #include "services/registry.h"
 #include "store/event_store.h"
-#include "store/model_generator.h"
 #include "store/model_loader.h"
 
 namespace zenhub::bench {
@@ -42,39 +42,6 @@ std::pair<double, double> memoryMiB() {
     if (line.rfind("VmHWM:", 0) == 0) peak = std::stod(line.substr(6)) / 1024;
   }
   return {rss, peak};
-}
-
-// The generator's model on one collector, with extra SNMP datasources on the Linux templates so
-// that a device has about 20 datapoints, as the design's target assumes.
-std::vector<store::ObjectSpec> benchModel(std::int64_t devices) {
-  store::GeneratorOptions options;
-  options.devices = devices;
-  options.collectors = 1;
-  auto specs = store::generateModel(options);
-  auto addSnmp = [&](const std::string& tmpl, const std::string& name, const std::string& oid) {
-    specs.push_back(
-        {tmpl,
-         "RRDDataSource",
-         name,
-         {{"type", std::string("SNMP")}, {"oid", oid}, {"cycletime", std::int64_t{300}}},
-         "bench",
-         false});
-    specs.push_back({tmpl + "/datasources/" + name,
-                     "RRDDataPoint",
-                     name,
-                     {{"rrdtype", std::string("GAUGE")}},
-                     "bench",
-                     false});
-  };
-  for (int i = 0; i < 10; ++i) {
-    addSnmp("/Devices/Server/Linux/rrdTemplates/Device", "extra" + std::to_string(i),
-            "1.3.6.1.4.1.99999.1." + std::to_string(i));
-  }
-  for (int i = 0; i < 3; ++i) {
-    addSnmp("/Devices/Server/Linux/rrdTemplates/ethernetCsmacd", "ifExtra" + std::to_string(i),
-            "1.3.6.1.2.1.2.2.1." + std::to_string(20 + i));
-  }
-  return specs;
 }
 
 void pgExec(const std::string& base, const std::string& sql) {
@@ -129,7 +96,7 @@ void runOn(const std::string& backend, const std::string& uri, const Options& op
   auto store = store::openStore(uri, open);
   {
     auto txn = store->write();
-    store::loadModel(*txn, benchModel(generated));
+    store::loadModel(*txn, snmpBenchModel(generated));
     txn->commit();
   }
   auto events = store::openEventStore(uri);

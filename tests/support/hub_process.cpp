@@ -7,11 +7,13 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -59,12 +61,11 @@ HubProcess::~HubProcess() {
     ::waitpid(pid_, &status, 0);
   }
   if (pidfd_ >= 0) ::close(pidfd_);
-  if (stderrFd_ >= 0) {
-    drainOutput(0);
-    ::close(stderrFd_);
-  }
+  stopReader();  // its workers may still hold the pipe: stop reading, do not wait for the end
+  if (stderrFd_ >= 0) ::close(stderrFd_);
+  if (stopFd_ >= 0) ::close(stopFd_);
   if (::testing::Test::HasFailure()) {
-    std::cerr << "---- zenhub log (pid " << pid_ << ") ----\n" << log_ << "---- end of log ----\n";
+    std::cerr << "---- zenhub log (pid " << pid_ << ") ----\n" << log() << "---- end of log ----\n";
   }
 }
 
@@ -102,6 +103,15 @@ void HubProcess::start(const std::vector<std::string>& extraArgs) {
     args.push_back("--status-listen");
     args.push_back("127.0.0.1:0");
   }
+  if (std::find(extraArgs.begin(), extraArgs.end(), "--xmlrpc-listen") == extraArgs.end()) {
+    args.push_back("--xmlrpc-listen");
+    args.push_back("127.0.0.1:0");
+  }
+  // ...and a state directory of its own (saved counters, a kept pause), never /var/lib/zenhub.
+  if (std::find(extraArgs.begin(), extraArgs.end(), "--state-dir") == extraArgs.end()) {
+    args.push_back("--state-dir");
+    args.push_back(dir_.path());
+  }
   if (std::find(extraArgs.begin(), extraArgs.end(), "--listen") == extraArgs.end()) {
     args.push_back("--listen");
     args.push_back("127.0.0.1:0");
@@ -115,6 +125,14 @@ void HubProcess::start(const std::vector<std::string>& extraArgs) {
 }
 
 void HubProcess::startRaw(const std::vector<std::string>& args) {
+  if (reader_.joinable()) {  // started before: the log goes on from where it was
+    stopReader();
+    ::close(stderrFd_);
+    ::close(stopFd_);
+    ::close(pidfd_);
+    outputEnded_ = false;
+    exitCode_.reset();
+  }
   int pipeFds[2];
   if (::pipe2(pipeFds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   std::string exe = binDir() + "/zenhub";
@@ -132,38 +150,72 @@ void HubProcess::startRaw(const std::vector<std::string>& args) {
   }
   ::close(pipeFds[1]);
   stderrFd_ = pipeFds[0];
-  ::fcntl(stderrFd_, F_SETFL, O_NONBLOCK);
   pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
   if (pidfd_ < 0) throw std::runtime_error("pidfd_open failed");
+  stopFd_ = ::eventfd(0, EFD_CLOEXEC);
+  if (stopFd_ < 0) throw std::runtime_error("eventfd failed");
+  // Stopped and joined by the destructor (stopReader) before the members it uses go.
+  reader_ = std::thread([this]() { readOutput(); });
 }
 
-void HubProcess::drainOutput(int timeoutMs) {
-  if (stderrFd_ < 0) return;
-  pollfd p{stderrFd_, POLLIN, 0};
-  if (::poll(&p, 1, timeoutMs) <= 0) return;
+void HubProcess::readOutput() {
   char buf[65536];
   for (;;) {
+    pollfd p[2] = {{stderrFd_, POLLIN, 0}, {stopFd_, POLLIN, 0}};
+    if (::poll(p, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (p[1].revents != 0) return;
     ssize_t n = ::read(stderrFd_, buf, sizeof buf);
-    if (n <= 0) break;
-    log_.append(buf, static_cast<size_t>(n));
+    if (n < 0 && errno == EINTR) continue;
+    std::lock_guard<std::mutex> lock(outputMutex_);
+    if (n <= 0) {
+      outputEnded_ = true;  // every writer (the hub and the workers it started) closed it
+      outputGrew_.notify_all();
+      return;
+    }
+    output_.append(buf, static_cast<size_t>(n));
+    outputGrew_.notify_all();
   }
 }
 
+void HubProcess::stopReader() {
+  if (!reader_.joinable()) return;
+  uint64_t one = 1;
+  if (::write(stopFd_, &one, sizeof one) != sizeof one) std::perror("eventfd write");
+  reader_.join();
+  // What is still in the pipe (the reader may not have got to it) goes into the log too.
+  ::fcntl(stderrFd_, F_SETFL, O_NONBLOCK);
+  char buf[65536];
+  std::lock_guard<std::mutex> lock(outputMutex_);
+  for (ssize_t n; (n = ::read(stderrFd_, buf, sizeof buf)) > 0;) output_.append(buf, static_cast<size_t>(n));
+}
+
+void HubProcess::syncLog() {
+  if (output_.size() > log_.size()) log_.append(output_, log_.size(), std::string::npos);
+}
+
 const std::string& HubProcess::log() {
-  drainOutput(0);
+  std::lock_guard<std::mutex> lock(outputMutex_);
+  syncLog();
   return log_;
 }
 
 std::optional<size_t> HubProcess::waitForLog(const std::string& text, size_t from,
                                              std::chrono::milliseconds deadline) {
   auto until = Clock::now() + deadline;
+  std::unique_lock<std::mutex> lock(outputMutex_);
+  size_t searchFrom = from;  // what was searched already cannot hold the start of a match
   for (;;) {
-    drainOutput(0);
-    auto at = log_.find(text, from);
-    if (at != std::string::npos) return at + text.size();
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    if (left <= 0) return std::nullopt;
-    drainOutput(static_cast<int>(std::min<long>(left, 100)));  // waits for output, not a sleep
+    auto at = output_.find(text, searchFrom);
+    if (at != std::string::npos) {
+      syncLog();
+      return at + text.size();
+    }
+    if (output_.size() >= text.size()) searchFrom = std::max(searchFrom, output_.size() - text.size() + 1);
+    if (outputEnded_ || Clock::now() >= until) return std::nullopt;  // no more output can come
+    outputGrew_.wait_until(lock, until);
   }
 }
 
@@ -244,12 +296,15 @@ std::optional<int> HubProcess::waitExit(std::chrono::milliseconds deadline) {
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
     pollfd p{pidfd_, POLLIN, 0};
-    ::poll(&p, 1, static_cast<int>(std::max<long>(0, std::min<long>(left, 100))));
-    drainOutput(0);
+    ::poll(&p, 1, static_cast<int>(std::max<long>(0, left)));
     int status = 0;
     pid_t r = ::waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-      drainOutput(50);
+      // Its last lines are in the pipe: wait for the reader to reach the end (the workers may
+      // hold the pipe a little longer; then what the hub wrote is read by the deadline).
+      std::unique_lock<std::mutex> lock(outputMutex_);
+      outputGrew_.wait_for(lock, std::chrono::milliseconds(200), [this]() { return outputEnded_; });
+      syncLog();
       exitCode_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return exitCode_;
     }

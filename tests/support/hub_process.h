@@ -1,14 +1,19 @@
 // HubProcess: starts the real zenhub binary for an integration test, with a temp directory,
 // config and password file, on port 0. It waits for events (log lines, exit) with deadlines,
 // never with sleeps, and always kills and reaps the process; on a failed test it prints the log.
+// A reader thread drains the hub's stdout and stderr into a buffer from the start, so a hub that
+// logs a lot (1,000 collectors connecting) never blocks on a full pipe between two reads.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace zenhub::testing {
@@ -58,7 +63,9 @@ class HubProcess {
   // offset just after it, or nullopt at the deadline.
   std::optional<size_t> waitForLog(const std::string& text, size_t from = 0,
                                    std::chrono::milliseconds deadline = kDeadline);
-  const std::string& log();  // all stderr so far
+  // All output so far: a snapshot, valid until the next call of log(), waitForLog() or
+  // waitExit().
+  const std::string& log();
   size_t logSize() { return log().size(); }
 
   void signal(int sig);
@@ -71,13 +78,23 @@ class HubProcess {
   std::string passwdPath() const { return dir_.file("hubpasswd"); }
 
  private:
-  void drainOutput(int timeoutMs);
+  // The reader thread: appends the pipe's output to output_ until end of file or stop().
+  void readOutput();
+  void stopReader();
+  // Copies what the reader has appended since into log_. Caller holds outputMutex_.
+  void syncLog();
 
   TempDir dir_;
   pid_t pid_ = -1;
   int pidfd_ = -1;
   int stderrFd_ = -1;
-  std::string log_;
+  int stopFd_ = -1;  // an eventfd: written to stop the reader thread
+  std::thread reader_;
+  std::mutex outputMutex_;              // guards output_ and outputEnded_
+  std::condition_variable outputGrew_;  // more output, or its end
+  std::string output_;                  // written by the reader thread
+  bool outputEnded_ = false;
+  std::string log_;  // the caller's snapshot of output_
   std::optional<int> exitCode_;
   std::map<std::string, uint16_t> ports_;
   bool haveStore_ = false;

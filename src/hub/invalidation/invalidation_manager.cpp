@@ -1,5 +1,6 @@
 #include "hub/invalidation/invalidation_manager.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <cmath>
@@ -25,6 +26,15 @@ constexpr const char* kStoreClass = "/App/Zenhub/Store";
 // Most feed transactions read in one poll; beyond them the next poll follows at once.
 constexpr int64_t kTransactionsPerRead = 1000;
 constexpr size_t kChangesPerPoll = 200000;
+
+// Building the index reads every device of the model at once (about 1 KB each, for a moment).
+// Freed, that memory stays in this thread's malloc arena, which glibc does not give back by
+// itself: 70 MB of the hub's resident size at 100,000 devices (zenhub-bench scale). Give it back.
+void releaseFreedMemory() {
+#ifdef __GLIBC__
+  ::malloc_trim(0);
+#endif
+}
 }  // namespace
 
 // Lives on the invalidation thread (OffLoopRunner, one thread): only work posted there touches it.
@@ -163,6 +173,7 @@ void InvalidationManager::poll() {
           if (!s.indexed) {
             auto snapshot = s.store->read();
             s.cursor = buildIndex(*snapshot, s.index);
+            releaseFreedMemory();
             s.indexed = true;
             result.built = true;
           }
@@ -185,6 +196,7 @@ void InvalidationManager::poll() {
             // Changes may have been missed: re-read the model and have everyone re-read theirs.
             auto snapshot = s.store->read();
             s.cursor = buildIndex(*snapshot, s.index);
+            releaseFreedMemory();
             result.built = true;
             result.plan.resync = true;
           } else if (!changes.empty()) {
