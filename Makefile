@@ -39,16 +39,23 @@ bench: build
 # Each fuzz target for FUZZ_SECONDS with libFuzzer (clang), new inputs kept in build-fuzz/corpus.
 fuzz: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DZENHUB_FUZZ=ON $(CMAKE_ARGS)
-	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target passwd_fuzz hub_config_fuzz model_yaml_fuzz rpc_connection_fuzz http_request_fuzz
-	@for t in passwd hub_config model_yaml rpc_connection http_request; do \
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target passwd_fuzz hub_config_fuzz model_yaml_fuzz rpc_connection_fuzz http_request_fuzz xmlrpc_fuzz
+	@for t in passwd hub_config model_yaml rpc_connection http_request xmlrpc; do \
 	  mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
 	  $(FUZZ_BUILD)/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# Installs under PREFIX (config in /etc/zenhub, the unit in /usr/lib/systemd/system); DESTDIR
+# stages it elsewhere. As root on the real system it also creates the `zenhub` system user the
+# unit runs as.
+PREFIX ?= /usr
 install: build
-	cmake --install $(BUILD)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix $(PREFIX)
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && ! id zenhub >/dev/null 2>&1; then \
+	  useradd --system --home-dir /var/lib/zenhub --no-create-home --shell /usr/sbin/nologin zenhub && \
+	  echo "created system user zenhub"; fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

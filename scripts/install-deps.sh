@@ -10,7 +10,7 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql
-  libsystemd-dev systemd libcrypt-dev libssl-dev openssl
+  libsystemd-dev systemd libcrypt-dev libssl-dev openssl libexpat1-dev
   python3 procps
   clang libclang-rt-14-dev
 )

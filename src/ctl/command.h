@@ -26,4 +26,7 @@ void addWatchCommand(CLI::App& app, int& exitCode);
 // (invalidations_command.cpp).
 void addInvalidationsCommand(CLI::App& app, int& exitCode);
 
+// `zenhubctl stats ...`: the hub's stats report from its status endpoint (stats_command.cpp).
+void addStatsCommand(CLI::App& app, int& exitCode);
+
 }  // namespace zenhub::ctl

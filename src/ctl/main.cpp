@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   zenhub::ctl::addCallCommand(app, exitCode);
   zenhub::ctl::addWatchCommand(app, exitCode);
   zenhub::ctl::addInvalidationsCommand(app, exitCode);
+  zenhub::ctl::addStatsCommand(app, exitCode);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,6 +38,13 @@ Reader text(std::string HubConfig::*field) {
 Reader endpoint(Endpoint HubConfig::*field) {
   return [field](HubConfig& c, const YAML::Node& n) { c.*field = parseEndpoint(scalar<std::string>(n, "host:port")); };
 }
+// An endpoint that may be turned off: "" leaves the host empty (xmlrpc_listen).
+Reader optionalEndpoint(Endpoint HubConfig::*field) {
+  return [field](HubConfig& c, const YAML::Node& n) {
+    auto text = n.IsNull() ? std::string() : scalar<std::string>(n, "host:port or \"\"");
+    c.*field = text.empty() ? Endpoint{} : parseEndpoint(text);
+  };
+}
 Reader integer(int HubConfig::*field, int min, int max) {
   return [field, min, max](HubConfig& c, const YAML::Node& n) {
     int v = scalar<int>(n, "an integer");
@@ -86,7 +93,7 @@ const std::map<std::string, Reader>& settings() {
       {"workers", integer(&HubConfig::workers, 1, 256)},
       {"plugin_dir", text(&HubConfig::pluginDir)},
       {"status_listen", endpoint(&HubConfig::statusListen)},
-      {"xmlrpc_listen", endpoint(&HubConfig::xmlrpcListen)},
+      {"xmlrpc_listen", optionalEndpoint(&HubConfig::xmlrpcListen)},
       {"log_level", choice(&HubConfig::logLevel, logLevels())},
       {"tls_cert", text(&HubConfig::tlsCert)},
       {"tls_key", text(&HubConfig::tlsKey)},

@@ -38,7 +38,7 @@ struct HubConfig {
   YAML::Node poolYaml;
   std::string poolSource;
   Endpoint statusListen{"127.0.0.1", 8090};      // HTTP status
-  Endpoint xmlrpcListen{"127.0.0.1", 8081};      // XML-RPC
+  Endpoint xmlrpcListen{"127.0.0.1", 8081};      // XML-RPC; an empty host: disabled
   std::string logLevel = "info";
   std::string readyFile;                         // CLI only: JSON lines for scripts and tests
   // TLS for collector connections (kj-tls). Certificate and key together turn it on; a client

@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstring>
 #include <sstream>
 
 #include "hub/hub_service.h"
@@ -124,7 +127,9 @@ void Hub::start() {
     spdlog::warn("event=plaintext_password user={} file={} hint=\"zenhubctl passwd add {} to hash it\"",
                  user, config_.passwd, user);
   }
+  loadCounters();
   startStatusEndpoint();
+  startXmlRpcEndpoint();
   armStatsTimer();
   pool_->start();
   invalidations_->start();
@@ -148,11 +153,35 @@ void Hub::startStatusEndpoint() {
   addStatusRoutes(*status_, StatusSources{[this]() { return snapshot(); }, [this]() { return pool_->stats(); },
                                           [this]() { return listener_ != nullptr && !draining_; },
                                           [this]() { return pool_->ready(); },
-                                          [this]() { return services_.listenerCount(); }, &callMetrics_});
+                                          [this]() { return services_.listenerCount(); },
+                                          [this]() { return reportText(); }, &callMetrics_});
   auto bound = status_->listen(config_.statusListen.host, config_.statusListen.port);
   spdlog::info("event=listening name=status address={} port={}", bound.address().to_string(), bound.port());
   readyFile_.listening("status", bound.address().to_string(), bound.port());
   statusPort_ = bound.port();
+}
+
+void Hub::startXmlRpcEndpoint() {
+  if (config_.xmlrpcListen.host.empty()) {
+    spdlog::info("event=xmlrpc_disabled reason=\"xmlrpc_listen is empty\"");
+    return;
+  }
+  auto log = [](const std::string& line) { spdlog::info("{}", line); };
+  xmlrpcMethods_ = std::make_unique<xmlrpc::XmlRpcMethods>(services_, config_.monitor);
+  xmlrpc::XmlRpcAuth auth{authenticator_, loginFailures_, [this]() {
+                            return static_cast<int64_t>(config_.loginFailureDelaySeconds * 1000) * kj::MILLISECONDS;
+                          }};
+  xmlrpc::DecodeLimits decodeLimits;
+  xmlrpcEndpoint_ = std::make_unique<xmlrpc::XmlRpcEndpoint>(io_, port_, *xmlrpcMethods_, std::move(auth),
+                                                             decodeLimits, log);
+  http::HttpLimits limits;
+  limits.maxBodyBytes = decodeLimits.maxBodyBytes;  // sendEvents batches
+  xmlrpc_ = std::make_unique<http::HttpServer>(io_, limits, log);
+  xmlrpcEndpoint_->addRoutes(*xmlrpc_);
+  auto bound = xmlrpc_->listen(config_.xmlrpcListen.host, config_.xmlrpcListen.port);
+  spdlog::info("event=listening name=xmlrpc address={} port={}", bound.address().to_string(), bound.port());
+  readyFile_.listening("xmlrpc", bound.address().to_string(), bound.port());
+  xmlrpcPort_ = bound.port();
 }
 
 uint16_t Hub::statusPort() const { return statusPort_; }
@@ -199,6 +228,8 @@ void Hub::finishDrain() {
   drainTimer_.cancel();
   loopLag_.stop();
   if (status_) status_->close();
+  if (xmlrpc_) xmlrpc_->close();
+  if (counterSaver_) counterSaver_->saveNow(lifetime());
   if (listener_) {
     port_.fromAsio([&]() { listener_.reset(); });
   }
@@ -263,18 +294,24 @@ HubSnapshot Hub::snapshot() const {
   s.lagMaxSinceReport = loopLag_.max();
   s.invalidations = invalidations_->stats();
   s.methods = callStats_.byTotal();
+  s.lifetime = lifetime();
   for (const auto& [key, inst] : services_.instances()) {
     s.services.push_back({inst->name(), inst->monitor(), inst->listeners().size(), inst->calls});
   }
   return s;
 }
 
+std::string Hub::reportText() const {
+  std::string text = formatReport(snapshot());
+  for (const auto& line : pool_->formatReport()) text += line + "\n";
+  return text;
+}
+
 void Hub::logReport() {
-  std::istringstream lines(formatReport(snapshot()));
+  std::istringstream lines(reportText());
   loopLag_.resetMax();
   spdlog::info("event=stats_report");
   for (std::string line; std::getline(lines, line);) spdlog::info("{}", line);
-  for (const auto& line : pool_->formatReport()) spdlog::info("{}", line);
   int signalled = pool_->forwardSigusr2();
   spdlog::info("event=stats_report_forwarded workers={}", signalled);
 }
@@ -292,10 +329,50 @@ void Hub::armHeartbeat() {
   beat.summary = "zenhub heartbeat";
   beat.details = {{"timeout", fmt::format("{:g}", config_.heartbeatTimeoutSeconds)}};
   events_.raise(std::move(beat));
+  if (counterSaver_) counterSaver_->save(lifetime());
   heartbeatTimer_.expires_after(millis(config_.heartbeatIntervalSeconds));
   heartbeatTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
     if (!ec && *alive) armHeartbeat();
   });
+}
+
+void Hub::loadCounters() {
+  // The state directory may not exist yet outside systemd (which creates it): make it, as the
+  // hub's own.
+  if (::mkdir(config_.stateDir.c_str(), 0750) != 0 && errno != EEXIST) {
+    spdlog::warn("event=state_dir_unusable dir={} error=\"{}\"", config_.stateDir, std::strerror(errno));
+  }
+  std::string path = config_.stateDir + "/counters";
+  try {
+    if (auto saved = readCountersFile(path)) {
+      savedCounters_ = *saved;
+      spdlog::info("event=counters_loaded file={} starts={} calls={} events={} invalidation_cycles={}", path,
+                   saved->starts, saved->calls, saved->events, saved->invalidationCycles);
+    } else {
+      spdlog::info("event=counters_new file={}", path);
+    }
+  } catch (const CountersError& e) {
+    // Reported and ignored: counting starts again, and the next save replaces the file.
+    savedCounters_ = {};
+    spdlog::error("event=counters_corrupt file={} error=\"{}\" action=\"starting from zero\"", path, e.what());
+  }
+  counterSaver_ = std::make_unique<CounterSaver>(io_, path);
+}
+
+LifetimeCounters Hub::lifetime() const {
+  LifetimeCounters run;
+  run.starts = 1;
+  for (const auto& [key, n] : callMetrics_.calls) {
+    run.calls += n;
+    if (std::get<2>(key) != "ok") run.callErrors += n;
+  }
+  run.events = callMetrics_.eventsReceived;
+  auto inv = invalidations_->stats();
+  run.invalidationCycles = inv.cycles;
+  run.invalidationSeconds = inv.totalCycleSeconds;
+  LifetimeCounters total = savedCounters_;
+  total += run;
+  return total;
 }
 
 void Hub::armStatsTimer() {

@@ -24,9 +24,12 @@
 #include "hub/pool/worker_pool.h"
 #include "hub/options.h"
 #include "hub/ready_file.h"
+#include "hub/saved_counters.h"
 #include "hub/service_manager.h"
 #include "hub/stats_report.h"
 #include "hub/systemd_notifier.h"
+#include "hub/xmlrpc/endpoint.h"
+#include "hub/xmlrpc/methods.h"
 #include "rpc/authenticator.h"
 #include "rpc/event_port.h"
 #include "rpc/login.h"
@@ -63,10 +66,14 @@ class Hub {
   void logReport();
 
   HubSnapshot snapshot() const;
+  // The SIGUSR2 report (hub, invalidations, calls, then the pool's sections) as text.
+  std::string reportText() const;
   const HubConfig& config() const { return config_; }
   bool draining() const { return draining_; }
   uint16_t rpcPort() const;
   uint16_t statusPort() const;
+  // 0 when XML-RPC is disabled (xmlrpc_listen "").
+  uint16_t xmlrpcPort() const { return xmlrpcPort_; }
   const ServiceManager& services() const { return services_; }
   const pool::WorkerPool& workers() const { return *pool_; }
   invalidation::InvalidationManager& invalidations() { return *invalidations_; }
@@ -79,9 +86,13 @@ class Hub {
   pool::WorkerCommand workerCommand(const std::string& exe) const;
   void armStatsTimer();
   void startStatusEndpoint();
+  void startXmlRpcEndpoint();
   void armHeartbeat();
   rpc::ConnectionLimits connectionLimits() const;
   rpc::LoginPolicy loginPolicy() const;
+  void loadCounters();
+  // The saved counters plus what this run counted.
+  LifetimeCounters lifetime() const;
 
   boost::asio::io_context& io_;
   rpc::AsioEventPort& port_;
@@ -112,6 +123,14 @@ class Hub {
   boost::asio::steady_timer heartbeatTimer_;
   std::unique_ptr<rpc::TlsServer> tls_;
   std::unique_ptr<http::HttpServer> status_;
+  // XML-RPC: the methods, the endpoint using them, then the server routing to the endpoint (so
+  // the server goes first).
+  std::unique_ptr<xmlrpc::XmlRpcMethods> xmlrpcMethods_;
+  std::unique_ptr<xmlrpc::XmlRpcEndpoint> xmlrpcEndpoint_;
+  std::unique_ptr<http::HttpServer> xmlrpc_;
+  uint16_t xmlrpcPort_ = 0;
+  LifetimeCounters savedCounters_;  // loaded at start (zero when there was no file)
+  std::unique_ptr<CounterSaver> counterSaver_;
   uint16_t statusPort_ = 0;
   std::unique_ptr<rpc::RpcListener> listener_;  // last: connections go first
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

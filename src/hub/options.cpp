@@ -34,7 +34,7 @@ void defineFlags(CLI::App& app, Flags& f) {
   app.add_option("--workers", f.workers, "Worker processes of the default pool (default 2)");
   app.add_option("--plugin-dir", f.pluginDir, "Directory of service plugins the workers load (default: none)");
   app.add_option("--status-listen", f.statusListen, "HTTP status address host:port (default 127.0.0.1:8090)");
-  app.add_option("--xmlrpc-listen", f.xmlrpcListen, "XML-RPC address host:port (default 127.0.0.1:8081)");
+  app.add_option("--xmlrpc-listen", f.xmlrpcListen, "XML-RPC address host:port; \"\" turns XML-RPC off (default 127.0.0.1:8081)");
   app.add_option("--log-level", f.logLevel, "trace, debug, info, warn, error, critical or off (default info)");
   app.add_option("--ready-file", f.readyFile, "Write JSON lines here once listening: one per listener, then {\"event\":\"ready\"}");
   app.add_option("--tls-cert", f.tlsCert, "PEM certificate for collector TLS (with --tls-key turns TLS on)");
@@ -74,6 +74,8 @@ CommandLine parseCommandLine(int argc, const char* const* argv) {
   app.set_version_flag("--version", "zenhub 0.1.0");
   Flags f;
   defineFlags(app, f);
+  app.add_flag("--check-config", result.checkOnly,
+               "Check the configuration and the password file, print the outcome and exit (0 good, 2 bad)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success&) {
@@ -103,7 +105,8 @@ CommandLine parseCommandLine(int argc, const char* const* argv) {
   override(errors, "--store", f.store, setText(c.store));
   override(errors, "--passwd", f.passwd, setText(c.passwd));
   override(errors, "--status-listen", f.statusListen, setEndpoint(c.statusListen));
-  override(errors, "--xmlrpc-listen", f.xmlrpcListen, setEndpoint(c.xmlrpcListen));
+  override(errors, "--xmlrpc-listen", f.xmlrpcListen,
+           [&c](const std::string& v) { c.xmlrpcListen = v.empty() ? Endpoint{} : parseEndpoint(v); });
   override(errors, "--log-level", f.logLevel, setText(c.logLevel));
   override(errors, "--ready-file", f.readyFile, setText(c.readyFile));
   override(errors, "--plugin-dir", f.pluginDir, setText(c.pluginDir));

@@ -13,6 +13,7 @@ struct CommandLine {
   HubConfig config;
   int exitCode = -1;   // >= 0: exit now with this code (--help, --version, or bad input)
   std::string output;  // what to print before exiting (help text or every error)
+  bool checkOnly = false;  // --check-config: validate config and password file, then exit
 };
 
 // Parses argv: reads --config (default: none, built-in defaults), applies the file, then the

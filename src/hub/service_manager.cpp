@@ -114,22 +114,46 @@ size_t ServiceManager::listenerCount() const {
   return n;
 }
 
-kj::Promise<capnp::Capability::Client> ServiceManager::getService(const std::string& name, const std::string& monitor,
-                                                                   kj::Maybe<ListenerClient> listener,
-                                                                   ServiceOptions options,
-                                                                   rpc::ConnectionContext& connection) {
+kj::Promise<ServiceInstance*> ServiceManager::resolve(const std::string& name, const std::string& monitor) {
   if (!executor_.knowsService(name)) {
     return rpc::makeError(rpc::ErrorCode::kUnknownService, "Unknown service: '" + name + "'");
   }
   auto alive = alive_;
   return monitors_.exists(monitor).then(
-      [this, alive, name, monitor, listener = kj::mv(listener), options = std::move(options),
-       &connection](bool found) mutable -> kj::Promise<capnp::Capability::Client> {
+      [this, alive, name, monitor](bool found) -> kj::Promise<ServiceInstance*> {
         if (!*alive) return rpc::makeError(rpc::ErrorCode::kShutdown, "hub shutting down");
         if (!found) {
           return rpc::makeError(rpc::ErrorCode::kUnknownMonitor, "Unknown performance monitor: '" + monitor + "'");
         }
-        auto& inst = instance(name, monitor);
+        return &instance(name, monitor);
+      },
+      [](kj::Exception&& e) -> kj::Promise<ServiceInstance*> {
+        return rpc::makeError(rpc::ErrorCode::kInternal,
+                              std::string("cannot read the model: ") + e.getDescription().cStr());
+      });
+}
+
+kj::Promise<capnp::Capability::Client> ServiceManager::internalService(const std::string& name,
+                                                                       const std::string& monitor,
+                                                                       ServiceOptions options) {
+  return resolve(name, monitor).then(
+      [this, alive = alive_, options = std::move(options)](
+          ServiceInstance* inst) mutable -> kj::Promise<capnp::Capability::Client> {
+        if (!*alive) return rpc::makeError(rpc::ErrorCode::kShutdown, "hub shutting down");
+        return internalService(*inst, std::move(options));
+      });
+}
+
+kj::Promise<capnp::Capability::Client> ServiceManager::getService(const std::string& name, const std::string& monitor,
+                                                                   kj::Maybe<ListenerClient> listener,
+                                                                   ServiceOptions options,
+                                                                   rpc::ConnectionContext& connection) {
+  auto alive = alive_;
+  return resolve(name, monitor).then(
+      [this, alive, name, monitor, listener = kj::mv(listener), options = std::move(options),
+       &connection](ServiceInstance* found) mutable -> kj::Promise<capnp::Capability::Client> {
+        if (!*alive) return rpc::makeError(rpc::ErrorCode::kShutdown, "hub shutting down");
+        auto& inst = *found;
         KJ_IF_MAYBE(client, listener) {
           ListenerEntry entry;
           entry.connectionId = connection.id();
@@ -150,10 +174,6 @@ kj::Promise<capnp::Capability::Client> ServiceManager::getService(const std::str
         }
         capnp::Capability::Client cap = kj::heap<ForwardingService>(inst, std::move(options), executor_, stats_, metrics_, alive);
         return cap;
-      },
-      [](kj::Exception&& e) -> kj::Promise<capnp::Capability::Client> {
-        return rpc::makeError(rpc::ErrorCode::kInternal,
-                              std::string("cannot read the model: ") + e.getDescription().cStr());
       });
 }
 

@@ -81,10 +81,17 @@ class ServiceManager {
   // stats), with `options` as that collector's: the hub's own calls (invalidations compute the
   // configs they push through it).
   capnp::Capability::Client internalService(ServiceInstance& inst, ServiceOptions options);
+  // The same checks as getService (zenhub.unknownService, zenhub.unknownMonitor, zenhub.internal),
+  // without a listener, then internalService() of that instance: for the hub's own front ends that
+  // call services on a client's behalf (XML-RPC).
+  kj::Promise<capnp::Capability::Client> internalService(const std::string& name, const std::string& monitor,
+                                                         ServiceOptions options = {});
   size_t listenerCount() const;
 
  private:
   ServiceInstance& instance(const std::string& name, const std::string& monitor);
+  // getService's checks: resolves to the (created if new) instance, or rejects with the typed error.
+  kj::Promise<ServiceInstance*> resolve(const std::string& name, const std::string& monitor);
 
   CallExecutor& executor_;
   MonitorDirectory& monitors_;

@@ -29,6 +29,10 @@ std::string formatReport(const HubSnapshot& s) {
   out += fmt::format("   {:<22}: {}\n", "Failed logins", s.loginFailures);
   out += fmt::format("   {:<22}: last {:.2f} ms, mean {:.2f} ms, max {:.2f} ms ({:.2f} ms since the last report)\n",
                      "Event-loop lag", ms(s.lagLast), ms(s.lagMean), ms(s.lagMax), ms(s.lagMaxSinceReport));
+  const auto& t = s.lifetime;
+  out += fmt::format("   {:<22}: starts {}, calls {} ({} errors), events {}, invalidation cycles {} ({:.3f} s)\n",
+                     "Since first start", t.starts, t.calls, t.callErrors, t.events, t.invalidationCycles,
+                     t.invalidationSeconds);
   const auto& inv = s.invalidations;
   out += "\nInvalidations:\n";
   out += fmt::format("   {:<22}: {}, store {}, feed cursor {}, {} devices indexed\n", "State",

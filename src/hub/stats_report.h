@@ -9,6 +9,7 @@
 
 #include "hub/call_stats.h"
 #include "hub/invalidation/invalidation_manager.h"
+#include "hub/saved_counters.h"
 
 namespace zenhub::hub {
 
@@ -31,6 +32,7 @@ struct HubSnapshot {
   invalidation::InvalidationStats invalidations;
   std::vector<MethodStats> methods;  // sorted by total, largest first
   std::vector<ServiceInstanceStats> services;
+  LifetimeCounters lifetime;  // since the first start (saved across restarts)
 };
 
 // "H:MM:SS".

@@ -72,7 +72,12 @@ std::string statsJson(const HubSnapshot& hub, const pool::PoolStats& pool) {
     out += fmt::format("{}{{\"name\":\"{}\",\"count\":{},\"errors\":{},\"total\":{:.6f},\"max\":{:.6f}}}", i ? "," : "",
                        escape(m.name), m.count, m.errors, seconds(m.total), seconds(m.max));
   }
-  out += "]},\"invalidations\":" + invalidationsJson(hub.invalidations) + ",\"pool\":" + pool::toJson(pool) + "}";
+  const auto& t = hub.lifetime;
+  out += fmt::format(
+      "],\"lifetime\":{{\"starts\":{},\"calls\":{},\"callErrors\":{},\"events\":{},\"invalidationCycles\":{},"
+      "\"invalidationSeconds\":{:.6f}}}",
+      t.starts, t.calls, t.callErrors, t.events, t.invalidationCycles, t.invalidationSeconds);
+  out += "},\"invalidations\":" + invalidationsJson(hub.invalidations) + ",\"pool\":" + pool::toJson(pool) + "}";
   return out;
 }
 
@@ -98,16 +103,15 @@ std::string metricsText(const HubSnapshot& hub, const pool::PoolStats& pool, con
     }
   }
   std::map<std::pair<std::string, std::string>, int> byState;
-  std::map<std::string, int> restarts;
-  for (const auto& worker : pool.workers) {
-    ++byState[{worker.pool, worker.state}];
-    restarts[worker.pool] += worker.restarts;
-  }
+  for (const auto& worker : pool.workers) ++byState[{worker.pool, worker.state}];
   for (const auto& [key, n] : byState) {
     w.gauge("zenhub_workers", "Worker processes by pool and state", {{"pool", key.first}, {"state", key.second}}, n);
   }
-  for (const auto& [p, n] : restarts) {
-    w.counter("zenhub_worker_restarts_total", "Worker restarts by pool", {{"pool", p}}, n);
+  // From the pool's own counter: a sum over the workers alive would drop while a slot waits to
+  // respawn.
+  for (const auto& q : pool.queues) {
+    w.counter("zenhub_worker_restarts_total", "Worker restarts by pool", {{"pool", q.pool}},
+              static_cast<double>(q.restarts));
   }
   const auto& c = pool.counters;
   w.counter("zenhub_calls_rejected_total", "Calls refused, by reason", {{"reason", "busy"}},
@@ -116,6 +120,18 @@ std::string metricsText(const HubSnapshot& hub, const pool::PoolStats& pool, con
             static_cast<double>(c.rejectedShutdown));
   w.counter("zenhub_call_timeouts_total", "Calls answered zenhub.timeout", {}, static_cast<double>(c.timeouts));
   w.counter("zenhub_call_retries_total", "Calls re-run after their worker died", {}, static_cast<double>(c.retries));
+  const auto& t = hub.lifetime;
+  w.counter("zenhub_starts_total", "Hub starts, this one included (saved across restarts)", {},
+            static_cast<double>(t.starts));
+  w.counter("zenhub_lifetime_calls_total", "Service calls answered since the first start (saved across restarts)", {},
+            static_cast<double>(t.calls));
+  w.counter("zenhub_lifetime_events_total", "Events received since the first start (saved across restarts)", {},
+            static_cast<double>(t.events));
+  w.counter("zenhub_lifetime_invalidation_cycles_total",
+            "Invalidation cycles since the first start (saved across restarts)", {},
+            static_cast<double>(t.invalidationCycles));
+  w.counter("zenhub_lifetime_invalidation_seconds_total",
+            "Time in invalidation cycles since the first start (saved across restarts)", {}, t.invalidationSeconds);
   w.gauge("zenhub_collectors_connected", "Collector connections", {}, static_cast<double>(hub.connections));
   w.gauge("zenhub_listeners", "Registered service listeners", {}, static_cast<double>(listeners));
   w.counter("zenhub_connections_accepted_total", "Collector connections accepted", {},
@@ -165,6 +181,9 @@ void addStatusRoutes(http::HttpServer& server, StatusSources sources) {
     r.contentType = std::string(http::kPrometheusContentType);
     r.body = metricsText(sources.snapshot(), sources.pool(), *sources.metrics, sources.listeners());
     return r;
+  });
+  server.route("GET", "/report", [sources](const http::HttpRequestView&) {
+    return http::HttpResponse::text(200, sources.report());
   });
   server.route("GET", "/stats", [sources](const http::HttpRequestView&) {
     http::HttpResponse r;

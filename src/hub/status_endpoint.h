@@ -6,6 +6,7 @@
 //   /metrics  Prometheus text (calls, latencies, queues, workers, collectors, invalidations,
 //             event-loop lag, events received)
 //   /stats    the SIGUSR2 report as JSON: {"hub":{...},"invalidations":{...},"pool":{...}}
+//   /report   the SIGUSR2 report as the text the hub logs (what `zenhubctl stats` prints)
 // Every handler reads plain data the hub hands it, cheaply, on the loop.
 #pragma once
 
@@ -26,6 +27,7 @@ struct StatusSources {
   std::function<bool()> listening;
   std::function<bool()> workersReady;
   std::function<size_t()> listeners;
+  std::function<std::string()> report;  // the SIGUSR2 report's text
   const CallMetrics* metrics = nullptr;
 };
 

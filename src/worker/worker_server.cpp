@@ -4,6 +4,10 @@
 
 #include <algorithm>
 
+#include "rpc/errors.h"
+#include "services/errors.h"
+#include "store/errors.h"
+
 namespace zenhub::worker {
 
 CallLine::Place::~Place() {
@@ -74,12 +78,27 @@ kj::Promise<void> WorkerServer::run(CallContext context) {
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("call start method={} monitor={}", name, call.getMonitor().cStr());
   }
-  return kj::evalNow([&]() { return dispatcher_.dispatch(call, context.getResults().getResults()); })
+  return kj::evalNow([&]() {
+           try {
+             return dispatcher_.dispatch(call, context.getResults().getResults());
+           } catch (const store::StoreError& e) {
+             // The store is down or locked: the collector may retry later (DESIGN.md 11). The
+             // message carries the store's redacted URI, never its password.
+             throw services::serviceError("unavailable", name + ": the model store cannot be read; retry later (" +
+                                                             e.what() + ")");
+           }
+         })
       .then(
           [this]() { stats_.end(now_(), true); },
           [this, name](kj::Exception&& e) {
             stats_.end(now_(), false);
             spdlog::info("call failed method={} error=\"{}\"", name, e.getDescription().cStr());
+            // A service's typed error passes unchanged; anything else (a store that went away,
+            // a std::exception KJ caught) is zenhub.internal naming the cause (worker.capnp).
+            if (!e.getDescription().startsWith("zenhub.")) {
+              kj::throwFatalException(
+                  rpc::makeError(rpc::ErrorCode::kInternal, name + ": " + e.getDescription().cStr()));
+            }
             kj::throwFatalException(kj::mv(e));
           });
 }

@@ -70,6 +70,20 @@ TEST(Config, ParsesEndpoints) {
   EXPECT_THROW(parseEndpoint("host:8x"), std::invalid_argument);
 }
 
+TEST(Config, AnEmptyXmlRpcAddressTurnsXmlRpcOff) {
+  HubConfig c;
+  EXPECT_EQ(c.xmlrpcListen.str(), "127.0.0.1:8081");
+  applyYaml(c, "xmlrpc_listen: \"\"\n", "f.yaml");
+  EXPECT_TRUE(c.xmlrpcListen.host.empty());
+  applyYaml(c, "xmlrpc_listen: 0.0.0.0:9081\n", "f.yaml");
+  EXPECT_EQ(c.xmlrpcListen.port, 9081);
+  EXPECT_THROW(applyYaml(c, "xmlrpc_listen: nowhere\n", "f.yaml"), ConfigError);
+  const char* argv[] = {"zenhub", "--xmlrpc-listen", ""};
+  auto cl = parseCommandLine(3, argv);
+  ASSERT_EQ(cl.exitCode, -1) << cl.output;
+  EXPECT_TRUE(cl.config.xmlrpcListen.host.empty());
+}
+
 TEST(Config, ValidateRejectsUnknownStoreScheme) {
   HubConfig c;
   c.store = "mysql://x";

@@ -32,15 +32,19 @@ TEST(Lifecycle, ReadyFileListsListenersThenReady) {
   hub.start();
   ASSERT_TRUE(hub.waitReady());
   std::ifstream in(hub.dir().file("ready.json"));
-  std::string first, second, third;
+  std::string first, second, xmlrpc, third;
   std::getline(in, first);
   std::getline(in, second);
+  std::getline(in, xmlrpc);
   std::getline(in, third);
   EXPECT_EQ(first, R"({"event":"listening","name":"rpc","address":"127.0.0.1","port":)" +
                        std::to_string(hub.port()) + "}");
   EXPECT_EQ(second, R"({"event":"listening","name":"status","address":"127.0.0.1","port":)" +
                         std::to_string(hub.port("status")) + "}");
+  EXPECT_EQ(xmlrpc, R"({"event":"listening","name":"xmlrpc","address":"127.0.0.1","port":)" +
+                        std::to_string(hub.port("xmlrpc")) + "}");
   EXPECT_NE(hub.port("status"), hub.port());
+  EXPECT_NE(hub.port("xmlrpc"), hub.port("status"));
   EXPECT_EQ(third.rfind(R"({"event":"ready","pid":)", 0), 0u) << third;
 }
 

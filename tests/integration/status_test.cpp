@@ -116,3 +116,30 @@ TEST(HubEvents, StartAndHeartbeatsAreStoredOnSchedule) {
 
 }  // namespace
 }  // namespace zenhub::testing
+
+namespace zenhub::testing {
+namespace {
+
+TEST(ZenhubctlStats, PrintsTheReportAndItsJsonFromTheStatusEndpoint) {
+  HubProcess hub;
+  hub.start();
+  ASSERT_TRUE(hub.waitReady()) << hub.log();
+  std::string password = hub.dir().write("password", "zenoss\n");
+  ASSERT_EQ(callHub(hub, password, "PingConfig getDeviceNames"), 0);
+  std::string status = "127.0.0.1:" + std::to_string(hub.port("status"));
+  std::string out;
+  ASSERT_EQ(runCommand(binDir() + "/zenhubctl stats --status " + status, &out), 0) << out;
+  for (const char* section : {"Hub Statistics:", "Since first start", "Invalidations:", "Worklist Stats",
+                              "Service Call Statistics", "Worker Statistics", "PingConfig.getDeviceNames"}) {
+    EXPECT_NE(out.find(section), std::string::npos) << section << "\n" << out;
+  }
+  ASSERT_EQ(runCommand(binDir() + "/zenhubctl stats --json --status " + status, &out), 0) << out;
+  EXPECT_EQ(out.rfind("{\"hub\":{", 0), 0u) << out;
+  EXPECT_NE(out.find("\"lifetime\":{\"starts\":1,\"calls\":1,"), std::string::npos) << out;
+  // Nothing listens there: a clear message and exit 1.
+  EXPECT_EQ(runCommand(binDir() + "/zenhubctl stats --timeout 2 --status 127.0.0.1:1", &out), 1) << out;
+  EXPECT_NE(out.find("cannot connect to 127.0.0.1:1"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace zenhub::testing

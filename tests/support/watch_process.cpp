@@ -13,16 +13,26 @@
 
 namespace zenhub::testing {
 
+namespace {
+std::vector<std::string> watchArgs(uint16_t port, const std::string& monitor, const std::string& service,
+                                   const std::string& passwordFile, const std::vector<std::string>& extraArgs) {
+  std::vector<std::string> args = {binDir() + "/zenhubctl", "watch", "--hub", "127.0.0.1:" + std::to_string(port),
+                                   "--monitor", monitor, "--password-file", passwordFile};
+  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+  args.push_back(service);
+  return args;
+}
+}  // namespace
+
 WatchProcess::WatchProcess(uint16_t port, const std::string& monitor, const std::string& service,
-                           const std::string& passwordFile, const std::vector<std::string>& extraArgs) {
+                           const std::string& passwordFile, const std::vector<std::string>& extraArgs)
+    : WatchProcess(watchArgs(port, monitor, service, passwordFile, extraArgs)) {}
+
+WatchProcess::WatchProcess(std::vector<std::string> args) {
   int out[2];
   int err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  std::string exe = binDir() + "/zenhubctl";
-  std::vector<std::string> args = {exe, "watch", "--hub", "127.0.0.1:" + std::to_string(port), "--monitor", monitor,
-                                   "--password-file", passwordFile};
-  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
-  args.push_back(service);
+  std::string exe = args.at(0);
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -31,7 +41,7 @@ WatchProcess::WatchProcess(uint16_t port, const std::string& monitor, const std:
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(err[1], STDERR_FILENO);
     ::execv(exe.c_str(), argv.data());
-    std::perror("execv zenhubctl");
+    std::perror(("execv " + exe).c_str());
     ::_exit(127);
   }
   ::close(out[1]);

@@ -20,6 +20,8 @@ class WatchProcess {
   // `passwordFile` holds the password of user admin on its first line.
   WatchProcess(uint16_t port, const std::string& monitor, const std::string& service,
                const std::string& passwordFile, const std::vector<std::string>& extraArgs = {});
+  // Any collector program that prints lines: `argv[0]` is the executable's path.
+  explicit WatchProcess(std::vector<std::string> argv);
   ~WatchProcess();
   WatchProcess(const WatchProcess&) = delete;
   WatchProcess& operator=(const WatchProcess&) = delete;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/streambuf.hpp>
 #include <memory>
 #include <string>
 
@@ -12,16 +11,16 @@ namespace zenhub::hub::pool {
 class LogForwarder {
  public:
   LogForwarder(boost::asio::posix::stream_descriptor pipe, std::string worker, int pid);
+  // Closes the pipe. A read that already completed may still be queued on the io_context: asio's
+  // read_until commits into the buffer and may read again before our handler runs, so the pipe
+  // and the buffer live in a state the pending read shares, not in this object.
   ~LogForwarder();
 
  private:
-  void readLine();
+  struct State;
+  static void readLine(const std::shared_ptr<State>& state);
 
-  boost::asio::posix::stream_descriptor pipe_;
-  boost::asio::streambuf buffer_;
-  std::string worker_;
-  int pid_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace zenhub::hub::pool

@@ -224,6 +224,7 @@ void PoolShell::collect(PoolStats& stats) const {
   QueueStat queue;
   queue.pool = name_;
   for (auto p : kAllPriorities) queue.depth[static_cast<size_t>(p)] = worklist_.size(p);
+  queue.restarts = policy_.restartsTotal();
   stats.queues.push_back(queue);
   for (const auto& [id, record] : records_) {
     WorkerStat w;

@@ -48,6 +48,7 @@ struct MethodStat {
 struct QueueStat {
   std::string pool;
   std::array<size_t, kPriorityCount> depth{};  // by priority
+  uint64_t restarts = 0;  // the pool's worker restarts so far (a counter, unlike WorkerStat's)
   size_t total() const;
 };
 

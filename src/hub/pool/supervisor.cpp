@@ -157,6 +157,7 @@ std::vector<Action> Supervisor::onExit(WorkerId id, TimePoint now) {
     return actions;
   }
   ++slot.restarts;
+  ++restartsTotal_;
   if (quick && crashes_ >= config_.crashLoopThreshold) {
     int exponent = std::min(crashes_ - config_.crashLoopThreshold, 30);
     Duration backoff = config_.backoffInitial * (int64_t{1} << exponent);

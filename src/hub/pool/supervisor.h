@@ -120,6 +120,8 @@ class Supervisor {
   StopReason stopReason(WorkerId id) const;
   int slotOf(WorkerId id) const;
   int restarts(int slot) const;
+  // Every restart since the pool began, whatever became of the slot (a counter: never goes down).
+  uint64_t restartsTotal() const { return restartsTotal_; }
   size_t live() const { return workers_.size(); }
   size_t readyCount() const;
   bool shuttingDown() const { return shuttingDown_; }
@@ -154,6 +156,7 @@ class Supervisor {
   SupervisorConfig config_;
   std::map<WorkerId, Worker> workers_;
   std::vector<Slot> slots_;
+  uint64_t restartsTotal_ = 0;
   WorkerId nextId_ = 1;
   bool shuttingDown_ = false;
   int crashes_ = 0;  // quick deaths in a row

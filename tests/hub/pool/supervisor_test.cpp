@@ -252,6 +252,23 @@ TEST_F(SupervisorTest, ResizeDownRetiresExtraWorkersWithoutReplacingThem) {
   EXPECT_EQ(s.live(), 3u);
 }
 
+TEST_F(SupervisorTest, TheRestartCountNeverGoesDownWhenAPoolShrinks) {
+  Supervisor s(config());
+  auto ids = startReady(s);
+  now_ += 60s;
+  auto first = only(s.onExit(ids[1], now_), Kind::kSpawn);  // slot 1 restarted once
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(s.restartsTotal(), 1u);
+  // Slot 1 goes away with a resize: a sum over the slots would drop; the counter does not.
+  auto stops = only(s.resize(1, now_), Kind::kTerminate);
+  ASSERT_EQ(stops.size(), 1u);
+  EXPECT_TRUE(s.onExit(stops[0].worker, now_ + 1s).empty());
+  EXPECT_EQ(s.restartsTotal(), 1u);
+  now_ += 60s;
+  ASSERT_EQ(only(s.onExit(ids[0], now_), Kind::kSpawn).size(), 1u);
+  EXPECT_EQ(s.restartsTotal(), 2u);
+}
+
 TEST_F(SupervisorTest, NeverRunsMoreThanTheCountWhateverHappens) {
   Supervisor s(config());
   std::vector<WorkerId> live;
