@@ -38,7 +38,7 @@ class EventStore;
 
 // Bumped whenever anything a plugin sees changes incompatibly (this header, ServiceContext,
 // store::Store's interface): the worker refuses a plugin built against another version.
-#define ZENHUB_SERVICE_PLUGIN_ABI 1
+#define ZENHUB_SERVICE_PLUGIN_ABI 2
 
 namespace zenhub::services {
 

@@ -92,7 +92,7 @@ class ConfigServiceBase : public Interface::Server {
 
   kj::Promise<void> getDeviceNames(GetDeviceNamesContext context) override {
     CallSnapshot call(store_, monitor_);
-    call.model().loadAllDevices(&paths_);
+    call.model().loadCollectorDevices(monitor_, &paths_);
     auto devices = select(call.model());
     auto names = context.getResults(replySize(devices.size() * 4))
                      .initNames(static_cast<unsigned>(devices.size()));
@@ -105,7 +105,7 @@ class ConfigServiceBase : public Interface::Server {
     ModelSnapshot& model = call.model();
     auto names = context.getParams().getNames();
     if (names.size() == 0) {
-      model.loadAllDevices(&paths_);
+      model.loadCollectorDevices(monitor_, &paths_);  // only this monitor's devices: see select()
     } else {
       std::vector<std::string> wanted;
       wanted.reserve(names.size());
@@ -164,11 +164,13 @@ class ConfigServiceBase : public Interface::Server {
   }
 
  private:
-  // The loaded devices this listener gets configs for.
+  // The loaded devices this listener gets configs for: its monitor's (store::deviceCollector,
+  // the rule of the store's collector index, so a full call reads just those), in production,
+  // taken by this listener and not excluded by the service.
   std::vector<const Object*> select(const ModelSnapshot& model) const {
     std::vector<const Object*> out;
     for (const Object* device : model.devices()) {
-      if (model::getString(device->properties, "perfServer") != monitor_) continue;
+      if (store::deviceCollector(*device) != monitor_) continue;
       if (!options_.takes(device->id) || !model.inProduction(*device) || excluded(model, *device))
         continue;
       out.push_back(device);

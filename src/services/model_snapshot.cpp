@@ -20,9 +20,9 @@ bool isComponentClass(std::string_view className) {
          std::end(kComponentClasses);
 }
 
-// Below this many devices a call reads each device's components with its own small query; above
-// it (or above a quarter of all devices) one query per component class is cheaper.
-constexpr size_t kPerDeviceReadLimit = 200;
+// Up to this many devices a call reads each device's components with its own small query; above
+// it, batches of devices (ReadTransaction::childrenOf) take fewer round trips.
+constexpr size_t kPerDeviceReadLimit = 16;
 
 }  // namespace
 
@@ -87,6 +87,12 @@ void ModelSnapshot::loadAllDevices(DevicePaths* paths) {
   allDevices_ = true;
 }
 
+void ModelSnapshot::loadCollectorDevices(std::string_view collector, DevicePaths* paths) {
+  for (auto& o : txn_.devicesOfCollector(collector)) addDevice(std::move(o), paths);
+  std::sort(devices_.begin(), devices_.end(),
+            [](const Object* a, const Object* b) { return a->path < b->path; });
+}
+
 void ModelSnapshot::loadDevices(const std::vector<std::string>& names, DevicePaths& paths) {
   bool missed = false;
   for (const auto& name : names) {
@@ -117,17 +123,14 @@ void ModelSnapshot::loadDevices(const std::vector<std::string>& names, DevicePat
 
 void ModelSnapshot::loadComponents(const std::vector<const Object*>& devices) {
   if (devices.empty()) return;
-  bool bulk = devices.size() > kPerDeviceReadLimit ||
-              (allDevices_ && devices.size() * 4 >= devicesById_.size());
-  if (bulk) {
-    std::unordered_map<Oid, bool> wanted;
-    for (const Object* d : devices) wanted[d->oid] = true;
-    for (auto className : kComponentClasses) {
-      for (auto& o : txn_.ofClass(className)) {
-        if (wanted.count(o.parent) == 0) continue;
-        const Object* c = keep(std::move(o));
-        children_[c->parent].push_back(c);
-      }
+  if (devices.size() > kPerDeviceReadLimit) {
+    std::vector<Oid> parents;
+    parents.reserve(devices.size());
+    for (const Object* d : devices) parents.push_back(d->oid);
+    for (auto& o : txn_.childrenOf(parents)) {
+      if (!isComponentClass(o.className)) continue;
+      const Object* c = keep(std::move(o));
+      children_[c->parent].push_back(c);
     }
   } else {
     for (const Object* d : devices) {

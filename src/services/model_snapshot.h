@@ -3,10 +3,11 @@
 // Services must stay fast on big models (10,000 devices' configs in well under 2 s), so they never
 // ask the store one question per property per device. A ModelSnapshot reads the model's
 // structure (collectors, device classes, templates with their datasources, datapoints and
-// thresholds) with one query per class, then the devices a call needs and their components (one
-// query per component class when the call covers a good share of the devices, one small query
-// per device otherwise). zProperty acquisition and template binding then run in memory, with the
-// same rules as store/model_queries.h.
+// thresholds) with one query per class, then the devices a call needs (those of one collector, from
+// the store's collector index; or those named) and their components (one small query per device
+// for a few devices, batches of devices otherwise; never the components of the whole model).
+// zProperty acquisition and template binding then run in memory, with the same rules as
+// store/model_queries.h.
 #pragma once
 
 #include <deque>
@@ -43,6 +44,11 @@ class ModelSnapshot {
 
   // Loads every device (refreshing `paths` when given).
   void loadAllDevices(DevicePaths* paths = nullptr);
+  // Loads the devices of the collector `collector` (store::deviceCollector), and only those:
+  // what a collector's full getDeviceConfigs needs, read from the store's index whatever the
+  // size of the model. Records where each is in `paths` when given (entries of other devices
+  // stay: a stale one is re-checked when used).
+  void loadCollectorDevices(std::string_view collector, DevicePaths* paths = nullptr);
   // Loads the devices named (unknown names are left out), through `paths`; falls back to reading
   // every device when a name is not found there.
   void loadDevices(const std::vector<std::string>& names, DevicePaths& paths);

@@ -24,9 +24,7 @@ class ModelerServiceImpl final : public schema::ModelerService::Server {
     if (monitor.empty()) monitor = monitor_;
     auto txn = store_.read();
     std::vector<std::string> ids;
-    for (const auto& d : txn->ofClass(model::cls::kDevice)) {
-      if (model::getString(d.properties, "perfServer") == monitor) ids.push_back(d.id);
-    }
+    for (const auto& d : txn->devicesOfCollector(monitor)) ids.push_back(d.id);
     auto out = context.getResults(replySize(ids.size() * 4))
                    .initDevices(static_cast<unsigned>(ids.size()));
     for (unsigned i = 0; i < ids.size(); ++i) out.set(i, ids[i]);
@@ -60,10 +58,8 @@ class ModelerServiceImpl final : public schema::ModelerService::Server {
     ModelSnapshot model(*txn);
     std::vector<const Object*> devices;
     if (params.getNames().size() == 0) {
-      model.loadAllDevices(&paths_);
-      for (const Object* d : model.devices()) {
-        if (model::getString(d->properties, "perfServer") == monitor_) devices.push_back(d);
-      }
+      model.loadCollectorDevices(monitor_, &paths_);
+      devices = model.devices();
     } else {
       std::vector<std::string> names;
       for (auto n : params.getNames()) names.emplace_back(n);

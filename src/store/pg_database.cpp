@@ -49,6 +49,16 @@ ALTER TABLE changes
   ADD COLUMN committed_ms BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// Each device's collector (store::deviceCollector: its perfServer when that is a string) in a
+// column of its own, with a partial index, so that the devices of one collector are read without
+// reading the others (ReadTransaction::devicesOfCollector). Writes keep it with the properties.
+const char* kSchemaV3 = R"sql(
+ALTER TABLE objects ADD COLUMN collector TEXT;
+UPDATE objects SET collector = props::jsonb ->> 'perfServer'
+  WHERE class = 'Device' AND jsonb_typeof(props::jsonb -> 'perfServer') = 'string';
+CREATE INDEX objects_collector ON objects(collector) WHERE collector IS NOT NULL;
+)sql";
+
 // Any advisory lock key; only store migrations use it.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(7246318)";
 
@@ -286,7 +296,7 @@ bool PgDatabase::hasTable(const std::string& name) {
 }
 
 const std::vector<Migration>& PgDatabase::migrations() const {
-  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}};
+  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
   return kMigrations;
 }
 

@@ -21,6 +21,8 @@ class SqlReader {
   std::vector<Object> children(Oid parent);
   std::vector<Object> subtree(std::string_view path);
   std::vector<Object> ofClass(std::string_view className);
+  std::vector<Object> devicesOfCollector(std::string_view collector);
+  std::vector<Object> childrenOf(const std::vector<Oid>& parents);
   std::vector<Object> all();
   size_t count();
   Cursor feedCursor();

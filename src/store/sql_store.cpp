@@ -47,6 +47,11 @@ class TransactionScope {
 
 std::string_view toString(ChangeKind kind) { return kind == ChangeKind::kDeleted ? "delete" : "update"; }
 
+std::optional<std::string> deviceCollector(std::string_view className, const Properties& properties) {
+  if (className != model::cls::kDevice) return std::nullopt;
+  return model::getString(properties, "perfServer");
+}
+
 std::unique_ptr<ReadTransaction> SqlStore::read() { return std::make_unique<SqlReadTransaction>(*db_, busy_); }
 
 std::unique_ptr<WriteTransaction> SqlStore::write() {

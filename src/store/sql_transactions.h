@@ -2,6 +2,7 @@
 // for its lifetime: begun in the constructor, rolled back by the destructor unless committed.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -22,6 +23,8 @@ class SqlReadTransaction final : public ReadTransaction {
   std::vector<Object> children(Oid parent) override { return reader_.children(parent); }
   std::vector<Object> subtree(std::string_view path) override { return reader_.subtree(path); }
   std::vector<Object> ofClass(std::string_view c) override { return reader_.ofClass(c); }
+  std::vector<Object> devicesOfCollector(std::string_view c) override { return reader_.devicesOfCollector(c); }
+  std::vector<Object> childrenOf(const std::vector<Oid>& parents) override { return reader_.childrenOf(parents); }
   std::vector<Object> all() override { return reader_.all(); }
   size_t count() override { return reader_.count(); }
   Cursor feedCursor() override { return reader_.feedCursor(); }
@@ -43,6 +46,8 @@ class SqlWriteTransaction final : public WriteTransaction {
   std::vector<Object> children(Oid parent) override { return reader_.children(parent); }
   std::vector<Object> subtree(std::string_view path) override { return reader_.subtree(path); }
   std::vector<Object> ofClass(std::string_view c) override { return reader_.ofClass(c); }
+  std::vector<Object> devicesOfCollector(std::string_view c) override { return reader_.devicesOfCollector(c); }
+  std::vector<Object> childrenOf(const std::vector<Oid>& parents) override { return reader_.childrenOf(parents); }
   std::vector<Object> all() override { return reader_.all(); }
   size_t count() override { return reader_.count(); }
   Cursor feedCursor() override { return reader_.feedCursor(); }
@@ -63,8 +68,10 @@ class SqlWriteTransaction final : public WriteTransaction {
   };
 
   Object mustGet(std::string_view path);
-  // Replaces the properties of the object `oid` at `path` and records the update.
-  void writeProperties(Oid oid, const std::string& path, const std::string& className, const std::string& json);
+  // Replaces the properties of the object `oid` at `path` (`json`, with its deviceCollector()
+  // `collector`) and records the update.
+  void writeProperties(Oid oid, const std::string& path, const std::string& className, const std::string& json,
+                       const std::optional<std::string>& collector);
   // The last record of an oid wins (its newest path), except that a delete is final.
   void record(Oid oid, ChangeKind kind, std::string path, std::string className);
 

@@ -19,6 +19,14 @@ std::string locate(const ObjectSpec& spec, const std::string& path) {
 // The oids of /Devices, /Monitors and /Monitors/Performance, created with the schema.
 bool isBuiltinRoot(Oid oid) { return oid >= 1 && oid <= 3; }
 
+// The `objects` columns a new row fills: collector is deviceCollector() (NULL when none).
+const std::vector<std::string> kObjectColumns = {"oid", "parent", "path", "name", "class", "props", "collector"};
+
+SqlParam collectorParam(const std::optional<std::string>& collector) {
+  if (!collector) return nullptr;
+  return std::string_view(*collector);
+}
+
 }  // namespace
 
 std::string checkParentClass(std::string_view className, std::string_view parentClass) {
@@ -62,8 +70,10 @@ void SqlWriteTransaction::record(Oid oid, ChangeKind kind, std::string path, std
 }
 
 void SqlWriteTransaction::writeProperties(Oid oid, const std::string& path, const std::string& className,
-                                          const std::string& json) {
-  db_.query("UPDATE objects SET props = $1 WHERE oid = $2", {json, oid});
+                                          const std::string& json, const std::optional<std::string>& collector) {
+  // The collector column is derived from the properties: both change together, always.
+  db_.query("UPDATE objects SET props = $1, collector = $3 WHERE oid = $2",
+            {json, oid, collectorParam(collector)});
   record(oid, ChangeKind::kUpdated, path, className);
 }
 
@@ -77,7 +87,8 @@ Oid SqlWriteTransaction::put(const ObjectSpec& spec) {
                        ", not a " + spec.className);
     }
     if (!spec.createOnly && encodeProperties(existing->properties) != json) {
-      writeProperties(existing->oid, existing->path, existing->className, json);
+      writeProperties(existing->oid, existing->path, existing->className, json,
+                      deviceCollector(spec.className, spec.properties));
     }
     return existing->oid;
   }
@@ -87,8 +98,9 @@ Oid SqlWriteTransaction::put(const ObjectSpec& spec) {
     throw ModelError(locate(spec, path) + ": " + problem);
   }
   Oid oid = db_.allocateOids(1).front();
-  db_.insertRows("objects", {"oid", "parent", "path", "name", "class", "props"},
-                 {{oid, parent->oid, path, spec.id, spec.className, json}});
+  auto collector = deviceCollector(spec.className, spec.properties);
+  db_.insertRows("objects", kObjectColumns,
+                 {{oid, parent->oid, path, spec.id, spec.className, json, collectorParam(collector)}});
   record(oid, ChangeKind::kUpdated, std::move(path), spec.className);
   return oid;
 }
@@ -100,7 +112,9 @@ void SqlWriteTransaction::update(std::string_view path, const Properties& set,
   for (const auto& key : unset) object.properties.erase(key);
   for (const auto& [key, value] : set) object.properties.insert_or_assign(key, value);
   std::string after = encodeProperties(object.properties);
-  if (after != before) writeProperties(object.oid, object.path, object.className, after);
+  if (after != before) {
+    writeProperties(object.oid, object.path, object.className, after, deviceCollector(object));
+  }
 }
 
 void SqlWriteTransaction::move(std::string_view path, std::string_view newParentPath) {
@@ -171,6 +185,7 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
     size_t spec;
     std::string path;
     std::string json;
+    std::optional<std::string> collector;
     Oid parent;  // kNoOid while the parent is new too: resolved after oids are allocated
     std::string parentPath;
   };
@@ -180,6 +195,7 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
     std::string path;
     std::string className;
     std::string json;
+    std::optional<std::string> collector;
   };
   std::vector<Update> updates;
   std::unordered_map<std::string, size_t> newIndex;  // path -> index in inserts
@@ -193,7 +209,10 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
     std::string json = encodeProperties(spec.properties);
     if (auto n = newIndex.find(path); n != newIndex.end()) {
       // Named twice in one load: the last wins.
-      if (!spec.createOnly) inserts[n->second].json = std::move(json);
+      if (!spec.createOnly) {
+        inserts[n->second].json = std::move(json);
+        inserts[n->second].collector = deviceCollector(spec.className, spec.properties);
+      }
       continue;
     }
     if (const Known* k = lookup(path)) {
@@ -201,7 +220,8 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
         issues.push_back(locate(spec, path) + ": " + path + " exists as a " + k->className + ", not a " +
                          spec.className);
       } else if (!spec.createOnly && k->json != json) {
-        updates.push_back(Update{k->oid, std::move(path), spec.className, std::move(json)});
+        updates.push_back(Update{k->oid, std::move(path), spec.className, std::move(json),
+                                 deviceCollector(spec.className, spec.properties)});
         ++stats.updated;
       } else {
         ++stats.unchanged;
@@ -224,7 +244,8 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
       continue;
     }
     newIndex.emplace(path, inserts.size());
-    inserts.push_back(NewRow{i, std::move(path), std::move(json), parentOid, spec.parentPath});
+    inserts.push_back(NewRow{i, std::move(path), std::move(json), deviceCollector(spec.className, spec.properties),
+                             parentOid, spec.parentPath});
   }
   if (!issues.empty()) throw ModelError(std::move(issues));
 
@@ -238,14 +259,14 @@ UpsertStats SqlWriteTransaction::upsert(const std::vector<ObjectSpec>& specs) {
     const NewRow& row = inserts[i];
     const ObjectSpec& spec = specs[row.spec];
     rows.push_back({oids[i], row.parent, std::string_view(row.path), std::string_view(spec.id),
-                    std::string_view(spec.className), std::string_view(row.json)});
+                    std::string_view(spec.className), std::string_view(row.json), collectorParam(row.collector)});
   }
-  db_.insertRows("objects", {"oid", "parent", "path", "name", "class", "props"}, rows);
+  db_.insertRows("objects", kObjectColumns, rows);
   rows.clear();  // it views the paths that move into the feed records now
   for (size_t i = 0; i < inserts.size(); ++i) {
     record(oids[i], ChangeKind::kUpdated, std::move(inserts[i].path), specs[inserts[i].spec].className);
   }
-  for (const auto& u : updates) writeProperties(u.oid, u.path, u.className, u.json);
+  for (const auto& u : updates) writeProperties(u.oid, u.path, u.className, u.json, u.collector);
   stats.created = inserts.size();
   return stats;
 }

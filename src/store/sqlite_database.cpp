@@ -44,6 +44,16 @@ ALTER TABLE changes ADD COLUMN class TEXT NOT NULL DEFAULT '';
 ALTER TABLE changes ADD COLUMN committed_ms INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Each device's collector (store::deviceCollector: its perfServer when that is a string) in a
+// column of its own, with a partial index, so that the devices of one collector are read without
+// reading the others (ReadTransaction::devicesOfCollector). Writes keep it with the properties.
+const char* kSchemaV3 = R"sql(
+ALTER TABLE objects ADD COLUMN collector TEXT;
+UPDATE objects SET collector = json_extract(props, '$.perfServer')
+  WHERE class = 'Device' AND json_type(props, '$.perfServer') = 'text';
+CREATE INDEX objects_collector ON objects(collector) WHERE collector IS NOT NULL;
+)sql";
+
 // A scan's current row, read straight from the statement (integers without a detour through text).
 class SqliteRow final : public SqlRow {
  public:
@@ -239,7 +249,7 @@ bool SqliteDatabase::hasTable(const std::string& name) {
 }
 
 const std::vector<Migration>& SqliteDatabase::migrations() const {
-  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}};
+  static const std::vector<Migration> kMigrations = {{1, kSchemaV1}, {2, kSchemaV2}, {3, kSchemaV3}};
   return kMigrations;
 }
 

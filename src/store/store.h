@@ -69,6 +69,15 @@ struct ChangeBatch {
   bool more = false;
 };
 
+// The collector that monitors a device, as the store indexes it (devicesOfCollector): the
+// device's `perfServer` property when it is a string; nullopt for a device without one (no
+// collector gets it) and for any object that is not a Device. Config services select their
+// devices by this same rule.
+std::optional<std::string> deviceCollector(std::string_view className, const Properties& properties);
+inline std::optional<std::string> deviceCollector(const Object& object) {
+  return deviceCollector(object.className, object.properties);
+}
+
 // One object to create or update by a bulk upsert (the model loader and generator build these).
 struct ObjectSpec {
   std::string parentPath;
@@ -100,6 +109,14 @@ class ReadTransaction {
   // Empty when `path` does not exist.
   virtual std::vector<Object> subtree(std::string_view path) = 0;
   virtual std::vector<Object> ofClass(std::string_view className) = 0;
+  // The devices monitored by the collector `collector`: every Device whose deviceCollector() is
+  // `collector`, ordered by path. Answered from an index (schema version 3): it reads only those
+  // devices, whatever the size of the model.
+  virtual std::vector<Object> devicesOfCollector(std::string_view collector) = 0;
+  // The direct children of each of `parents` (duplicates count once): what children(oid)
+  // returns for each, together, in a few queries rather than one per parent. Ordered by parent
+  // oid, then path.
+  virtual std::vector<Object> childrenOf(const std::vector<Oid>& parents) = 0;
   // Every object, ordered by path.
   virtual std::vector<Object> all() = 0;
   virtual size_t count() = 0;

@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "service_fixture.h"
+#include "store/model_generator.h"
+#include "store/model_loader.h"
 
 namespace zenhub::services {
 namespace {
@@ -60,6 +65,70 @@ TEST(ModelSnapshotTest, AcquisitionBindingAndProduction) {
     EXPECT_EQ(model.boundTemplates(*c).size(), c->id == "Se0-0" ? 0u : 1u) << c->id;
   }
   EXPECT_TRUE(model.inProduction(*model.device("sw-branch")));  // 300 >= 300
+}
+
+TEST(ModelSnapshotTest, ACollectorsDevicesAreThoseTheFullScanKept) {
+  ServiceFixture f;
+  f.change([](store::WriteTransaction& txn) {
+    txn.update("/Devices/Server/Linux/devices/web02", {{"perfServer", std::string("remote1")}});
+    txn.update("/Devices/Server/Linux/devices/db01", {}, {"perfServer"});
+  });
+  for (const auto& collector : std::vector<std::string>{"localhost", "remote1", "nosuch"}) {
+    std::vector<std::string> expected;  // the rule services applied to every device
+    {
+      auto txn = f.store->read();
+      ModelSnapshot all(*txn);
+      all.loadAllDevices();
+      for (const Object* d : all.devices()) {
+        if (model::getString(d->properties, "perfServer") == collector) expected.push_back(d->id);
+      }
+    }
+    DevicePaths paths{{"elsewhere", "/Devices/devices/elsewhere"}};
+    auto txn = f.store->read();
+    ModelSnapshot model(*txn);
+    model.loadCollectorDevices(collector, &paths);
+    EXPECT_EQ(ids(model.devices()), expected) << collector;
+    EXPECT_EQ(paths.size(), expected.size() + 1) << collector;  // others' entries stay
+    for (const Object* d : model.devices()) EXPECT_EQ(paths.at(d->id), d->path);
+    for (const auto& id : expected) EXPECT_EQ(model.device(id)->id, id);
+  }
+}
+
+// The components loadComponents reads, in batches of devices or one device at a time, are what
+// the store has below each device: what reading each component class whole and keeping the
+// devices' gave before.
+TEST(ModelSnapshotTest, ComponentsInBatchesAreEachDevicesOwn) {
+  ServiceFixture f(store::testing::Backend::kSqlite, false);
+  store::GeneratorOptions generator;
+  generator.devices = 300;
+  generator.collectors = 2;
+  f.change([&](store::WriteTransaction& txn) { store::loadModel(txn, store::generateModel(generator)); });
+  auto txn = f.store->read();
+  std::map<Oid, std::vector<std::string>> expected;  // device -> its components' paths
+  for (auto className : {model::cls::kInterface, model::cls::kFileSystem, model::cls::kProcess,
+                         model::cls::kIpService}) {
+    for (const auto& c : txn->ofClass(className)) expected[c.parent].push_back(c.path);
+  }
+  for (auto& [device, list] : expected) std::sort(list.begin(), list.end());
+  for (size_t count : {size_t{3}, size_t{16}, size_t{17}, size_t{300}}) {
+    ModelSnapshot model(*txn);
+    model.loadAllDevices();
+    std::vector<const Object*> devices(model.devices().begin(),
+                                       model.devices().begin() + static_cast<long>(count));
+    model.loadComponents(devices);
+    size_t components = 0;
+    for (const Object* d : model.devices()) {
+      std::vector<std::string> got;
+      for (const Object* c : model.components(*d)) {
+        got.push_back(c->path);
+        EXPECT_EQ(model.deviceOf(*c), d);
+      }
+      bool loaded = std::find(devices.begin(), devices.end(), d) != devices.end();
+      EXPECT_EQ(got, loaded ? expected[d->oid] : std::vector<std::string>{}) << d->path;
+      components += got.size();
+    }
+    EXPECT_GE(components, count) << count;
+  }
 }
 
 }  // namespace

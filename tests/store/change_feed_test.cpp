@@ -1,8 +1,10 @@
 // What the change feed says about each oid (path, class, commit time), so that a reader can place
 // oids it can no longer read: deleted objects and objects moved with their subtree. And the
-// schema migration that added it. The same for every backend (built once per backend).
+// schema migrations: version 2 that added it, version 3 that indexes each device's collector.
+// The same for every backend (built once per backend).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -341,6 +343,74 @@ TEST_P(ChangeFeedTest, AStoreAtSchemaVersion1MigratesOnOpenAndKeepsItsOldEntries
   EXPECT_EQ(newEntries.changes[0].path, "/Devices");
   EXPECT_EQ(newEntries.changes[0].className, cls::kDeviceClass);
   EXPECT_GT(newEntries.changes[0].committedAtMs, 0);
+}
+
+TEST_P(ChangeFeedTest, AStoreAtSchemaVersion2MigratesEachDevicesCollectorIntoItsIndex) {
+  TestStore old(GetParam());
+  std::string a = model::childPath("/Devices", cls::kDevice, "a");
+  std::string b = model::childPath("/Devices", cls::kDevice, "b");
+  std::string c = model::childPath("/Devices", cls::kDevice, "c");
+  std::string e = model::childPath("/Devices", cls::kDevice, "e");
+  {
+    SchemaUpTo v2(connect(old), 2);
+    migrate(v2, old.uri(), true);
+    // Objects as version 2 stored them (no collector column), props as the codec writes them.
+    v2.beginWrite();
+    auto insert = [&](Oid oid, Oid parent, const std::string& path, std::string_view className,
+                      std::string_view props) {
+      std::string name = path.substr(path.rfind('/') + 1);
+      v2.query("INSERT INTO objects (oid, parent, path, name, class, props) VALUES ($1, $2, $3, $4, $5, $6)",
+               {oid, parent, path, name, className, props});
+    };
+    insert(4, 3, "/Monitors/Performance/localhost", cls::kCollector, "{}");
+    insert(5, 1, a, cls::kDevice, R"({"manageIp":"10.0.0.1","perfServer":"localhost"})");
+    insert(6, 1, b, cls::kDevice, R"({"perfServer":"col \"é\" \\ x"})");
+    insert(7, 1, c, cls::kDevice, R"({"manageIp":"10.0.0.3"})");           // no collector
+    insert(8, 1, model::childPath("/Devices", cls::kDevice, "d"), cls::kDevice,
+           R"({"perfServer":5})");                                          // not a string
+    insert(9, 1, e, cls::kDevice, R"({"perfServer":""})");
+    insert(10, 5, model::childPath(a, cls::kInterface, "eth0"), cls::kInterface,
+           R"({"perfServer":"localhost"})");                                // not a device
+    insert(11, 1, "/Devices/Odd", cls::kDeviceClass, R"({"perfServer":"localhost"})");
+    v2.query("UPDATE feed_state SET next_oid = 12 WHERE id = 1", {});
+    v2.commit();
+  }
+  auto store = old.open();
+  {
+    auto db = connect(old);
+    db->beginRead();
+    EXPECT_EQ(db->query("SELECT version FROM schema_version", {}).integer(0, 0), 3);
+    db->rollback();
+  }
+  auto paths = [&](std::string_view collector) {
+    auto txn = store->read();
+    std::vector<std::string> out;
+    for (const auto& d : txn->devicesOfCollector(collector)) out.push_back(d.path);
+    return out;
+  };
+  EXPECT_EQ(paths("localhost"), std::vector<std::string>{a});
+  EXPECT_EQ(paths("col \"é\" \\ x"), std::vector<std::string>{b});
+  EXPECT_EQ(paths(""), std::vector<std::string>{e});
+  EXPECT_TRUE(paths("5").empty());
+  {
+    auto txn = store->read();  // the rule the index follows, device by device
+    for (const auto& d : txn->ofClass(cls::kDevice)) {
+      auto collector = deviceCollector(d);
+      EXPECT_EQ(collector, model::getString(d.properties, "perfServer")) << d.path;
+      if (collector) {
+        auto same = txn->devicesOfCollector(*collector);
+        EXPECT_TRUE(std::any_of(same.begin(), same.end(), [&](const Object& o) { return o.path == d.path; }));
+      }
+    }
+  }
+  // Writes after the migration keep the column.
+  {
+    auto txn = store->write();
+    txn->update(c, {{"perfServer", std::string("localhost")}});
+    txn->update(a, {}, {"perfServer"});
+    txn->commit();
+  }
+  EXPECT_EQ(paths("localhost"), std::vector<std::string>{c});
 }
 
 ZENHUB_INSTANTIATE_FOR_BACKEND(ChangeFeedTest);
