@@ -52,21 +52,30 @@ schema::Hub::Client login(Connection& c, const std::string& user, const std::str
 
 }  // namespace
 
+// Connects `c`, logs in and, for service calls, gets localhost's PingConfig.
+static void connect(Connection& c, kj::AsyncIoContext& io, uint16_t port, const std::string& user,
+                    const std::string& password, CallKind kind) {
+  auto& ws = io.waitScope;
+  auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
+  c.stream = address->connect().wait(ws);
+  c.client = kj::heap<capnp::TwoPartyClient>(*c.stream);
+  c.hub = login(c, user, password, ws);
+  if (kind == CallKind::kServiceCall) {
+    auto request = c.hub.getServiceRequest();
+    request.setName("PingConfig");
+    request.setMonitor("localhost");
+    c.service = request.send().wait(ws).getService().castAs<schema::PingConfig>();
+  }
+}
+
 LoadResult runPingLoad(uint16_t port, int connections, int inFlight, std::chrono::milliseconds duration,
                        const std::string& user, const std::string& password, CallKind kind) {
   auto io = kj::setupAsyncIo();
   auto& ws = io.waitScope;
   std::vector<Connection> conns(static_cast<size_t>(connections));
   for (auto& c : conns) {
-    auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
-    c.stream = address->connect().wait(ws);
-    c.client = kj::heap<capnp::TwoPartyClient>(*c.stream);
-    c.hub = login(c, user, password, ws);
+    connect(c, io, port, user, password, kind);
     if (kind == CallKind::kServiceCall) {
-      auto request = c.hub.getServiceRequest();
-      request.setName("PingConfig");
-      request.setMonitor("localhost");
-      c.service = request.send().wait(ws).getService().castAs<schema::PingConfig>();
       c.service.getConfigPropertiesRequest().send().wait(ws);  // warm the path
     } else {
       c.hub.pingRequest().send().wait(ws);  // warm the path
@@ -91,16 +100,7 @@ std::vector<double> sampleRoundTrips(uint16_t port, std::chrono::milliseconds du
   auto io = kj::setupAsyncIo();
   auto& ws = io.waitScope;
   Connection c;
-  auto address = io.provider->getNetwork().parseAddress("127.0.0.1", port).wait(ws);
-  c.stream = address->connect().wait(ws);
-  c.client = kj::heap<capnp::TwoPartyClient>(*c.stream);
-  c.hub = login(c, user, password, ws);
-  if (kind == CallKind::kServiceCall) {
-    auto request = c.hub.getServiceRequest();
-    request.setName("PingConfig");
-    request.setMonitor("localhost");
-    c.service = request.send().wait(ws).getService().castAs<schema::PingConfig>();
-  }
+  connect(c, io, port, user, password, kind);
   auto call = [&]() {
     if (kind == CallKind::kServiceCall) {
       c.service.getConfigPropertiesRequest().send().wait(ws);

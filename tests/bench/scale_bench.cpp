@@ -214,7 +214,7 @@ Measured measureHub(const Options& options, const std::string& uri, const Sizes&
 }  // namespace
 
 int runScale(const Options& options) {
-  Sizes big = options.quick ? Sizes{10000, 100, 1250, 3} : Sizes{100000, 1000, 12500, 10};
+  Sizes big = options.quick ? Sizes{10000, 100, 1250, 3} : Sizes{100000, 1000, 12500, 40};
   Sizes small{big.localDevices, 1, big.localDevices, big.changes};
 
   auto start = Clock::now();
