@@ -99,8 +99,9 @@ int main(int argc, char** argv) {
     auto ping = service.send().wait(waitScope).getService().castAs<PingConfig>();
 
     // 4. The current configs of every device of the monitor (no names: all of them).
-    auto configs = ping.getDeviceConfigsRequest().send().wait(waitScope).getConfigs();
-    for (auto config : configs) {
+    // Keep the response: its readers point into it.
+    auto response = ping.getDeviceConfigsRequest().send().wait(waitScope);
+    for (auto config : response.getConfigs()) {
       std::cout << "config " << config.getDeviceId().cStr() << " " << config.getManageIp().cStr() << " ("
                 << config.getConfig().getMonitoredIps().size() << " ips)\n";
     }
