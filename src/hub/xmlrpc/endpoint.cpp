@@ -1,5 +1,6 @@
 #include "hub/xmlrpc/endpoint.h"
 
+#include <memory>
 #include <strings.h>
 
 #include <chrono>
@@ -153,8 +154,12 @@ kj::Promise<std::string> XmlRpcEndpoint::answer(std::string body, std::string pe
           return faultOutcome(method, kServiceError, std::string("internal error: ") + e.what());
         }
         return result.then(
-            [method](Value value) {
-              return Outcome{method, encodeResponse(value), false, ""};
+            [this, method](Value value) -> kj::Promise<Outcome> {
+              // Encoding a big answer (a whole monitor's getConfigs) is work the loop should not
+              // do: the decoder's thread does it.
+              auto shared = std::make_shared<Value>(kj::mv(value));
+              return decoder_.run<std::string>([shared]() { return encodeResponse(*shared); })
+                  .then([method](std::string xml) { return Outcome{method, kj::mv(xml), false, ""}; });
             },
             [method](kj::Exception&& e) {
               return faultOutcome(method, kServiceError, faultText(e));

@@ -79,7 +79,7 @@ class XmlRpcEndpoint {
   Logger log_;
   XmlRpcCounters counters_;
   ErrorHandler errorHandler_{*this};
-  rpc::OffLoopRunner decoder_;  // request bodies are parsed on its thread
+  rpc::OffLoopRunner decoder_;  // request bodies are parsed, and answers encoded, on its thread
   kj::TaskSet tasks_;           // last: cancelled first, before what its tasks use
 };
 
