@@ -77,7 +77,6 @@ class Hub {
   const ServiceManager& services() const { return services_; }
   const pool::WorkerPool& workers() const { return *pool_; }
   invalidation::InvalidationManager& invalidations() { return *invalidations_; }
-  const HubEvents& events() const { return events_; }
 
  private:
   capnp::Capability::Client makeBootstrap(rpc::ConnectionContext& connection);

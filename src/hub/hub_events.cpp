@@ -40,6 +40,7 @@ void HubEvents::raise(store::EventRecord event) {
     queue_.pop_front();  // the oldest goes: the newest says most about now
     if (inFlight_ > 0) --inFlight_;
     ++dropped_;
+    spdlog::warn("event=hub_event_dropped reason=\"queue full while the store is down\" dropped_total={}", dropped_);
   }
   queue_.push_back(std::move(event));
   flush();

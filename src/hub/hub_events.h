@@ -29,11 +29,6 @@ class HubEvents {
   void raise(const std::string& eventClass, const std::string& key, int severity, const std::string& summary);
   void raise(store::EventRecord event);
 
-  uint64_t stored() const { return stored_; }
-  size_t queued() const { return queue_.size(); }
-  uint64_t dropped() const { return dropped_; }
-  const std::string& monitor() const { return monitor_; }
-
  private:
   void flush();
 
