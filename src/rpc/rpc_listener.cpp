@@ -1,5 +1,7 @@
 #include "rpc/rpc_listener.h"
 
+#include "rpc/coalescing_stream.h"
+
 #include <capnp/rpc.h>
 
 #include <boost/asio/post.hpp>
@@ -22,7 +24,8 @@ class RpcListener::Connection final : public ConnectionContext {
         certificateName_(std::move(certificateName)),
         loginTimer_(owner.io_),
         stream_(kj::mv(stream)),
-        network_(*stream_, capnp::rpc::twoparty::Side::SERVER, readerOptions(owner.limits_)),
+        coalesced_(*stream_),
+        network_(coalesced_, capnp::rpc::twoparty::Side::SERVER, readerOptions(owner.limits_)),
         rpc_(capnp::makeRpcServer(network_, owner.bootstrap_(*this))) {
     rpc_.setFlowLimit(owner.limits_.flowLimitWords);
     watch_ = network_.onDisconnect().then(
@@ -58,7 +61,7 @@ class RpcListener::Connection final : public ConnectionContext {
   void close(const std::string& reason) override { owner_.scheduleClose(id_, reason); }
   void onClose(std::function<void()> hook) override { closeHooks_.push_back(std::move(hook)); }
 
-  size_t outboundBytes() { return network_.getCurrentQueueSize(); }
+  size_t outboundBytes() { return network_.getCurrentQueueSize() + coalesced_.buffered(); }
 
  private:
   static capnp::ReaderOptions readerOptions(const ConnectionLimits& limits) {
@@ -79,6 +82,8 @@ class RpcListener::Connection final : public ConnectionContext {
   // cancels this timer (it was cancelled unconstructed when declared after rpc_).
   asio::steady_timer loginTimer_;
   kj::Own<kj::AsyncIoStream> stream_;
+  // Answers finished in one pass of the loop go out in one write (see coalescing_stream.h).
+  CoalescingStream coalesced_;
   capnp::TwoPartyVatNetwork network_;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
   kj::Promise<void> watch_ = nullptr;  // last: destroyed first

@@ -140,7 +140,7 @@ void reportPoolPipeline(const Options& options) {
   auto duration = std::chrono::milliseconds(options.quick ? 200 : 1000);
   std::map<int, std::vector<double>> rates;
   for (int r = 0; r < options.repetitions; ++r) {
-    for (int depth : {1, 2, 4, 8}) rates[depth].push_back(pipelineRate(io, *port, launcher, command, depth, duration));
+    for (int depth : {1, 2, 4, 8, 16}) rates[depth].push_back(pipelineRate(io, *port, launcher, command, depth, duration));
   }
   port->drainKj();
   spdlog::set_level(previousLevel);

@@ -137,6 +137,7 @@ SupervisorConfig PoolConfig::supervisor(const std::string& pool) const {
   s.callLimit = callLimit;
   s.rssLimitBytes = rssLimitBytes;
   s.pipeline = pipeline;
+  s.pipelineWindow = pipelineWindow;
   return s;
 }
 
@@ -156,7 +157,7 @@ PoolConfig defaultPoolConfig(int defaultWorkers) {
 const std::vector<std::string>& poolConfigKeys() {
   static const std::vector<std::string> keys = {
       "pools", "routes", "priorities", "call_timeout", "call_retries", "queue_limit",
-      "worker_call_limit", "worker_rss_limit_mb", "worker_pipeline", "crash_window", "crash_loop_threshold",
+      "worker_call_limit", "worker_rss_limit_mb", "worker_pipeline", "worker_pipeline_window", "crash_window", "crash_loop_threshold",
       "crash_backoff_initial", "crash_backoff_max", "worker_stop_grace", "worker_signal_min_age"};
   return keys;
 }
@@ -193,6 +194,7 @@ PoolConfig parsePoolConfig(const YAML::Node& root, const std::string& source,
     c.rssLimitBytes = static_cast<uint64_t>(integer(n, 0, 1 << 24)) << 20;
   });
   setting("worker_pipeline", [&](const YAML::Node& n) { c.pipeline = static_cast<int>(integer(n, 1, 64)); });
+  setting("worker_pipeline_window", [&](const YAML::Node& n) { c.pipelineWindow = seconds(n, 0); });
   setting("crash_window", [&](const YAML::Node& n) { c.crashWindow = seconds(n, 0); });
   setting("crash_loop_threshold", [&](const YAML::Node& n) { c.crashLoopThreshold = static_cast<int>(integer(n, 1, 1000)); });
   setting("crash_backoff_initial", [&](const YAML::Node& n) { c.backoffInitial = seconds(n, 0.001); });

@@ -7,7 +7,7 @@
 //                        *:applyDataMaps and *:singleApplyDataMaps -> modeling
 //   priorities: {"service:method": EVENTS|SINGLE_MODELING|OTHER|CONFIG|MODELING}  over ZenHub's
 //   call_timeout, call_retries, queue_limit, worker_call_limit, worker_rss_limit_mb,
-//   worker_pipeline, crash_window, crash_loop_threshold, crash_backoff_initial, crash_backoff_max,
+//   worker_pipeline, worker_pipeline_window, crash_window, crash_loop_threshold, crash_backoff_initial, crash_backoff_max,
 //   worker_stop_grace, worker_signal_min_age (seconds where a time).
 // Event calls get their own pool by default so they never wait behind config work.
 #pragma once
@@ -26,8 +26,10 @@
 
 namespace zenhub::hub::pool {
 
-// The measured default of `worker_pipeline` (README's throughput row; 1 = one call at a time).
-inline constexpr int kDefaultPipeline = 4;
+// The measured defaults of `worker_pipeline` and `worker_pipeline_window` (README's throughput
+// rows; 1 = one call at a time).
+inline constexpr int kDefaultPipeline = 16;
+inline constexpr std::chrono::milliseconds kDefaultPipelineWindow{2};
 
 struct PoolConfig {
   std::map<std::string, int> pools;  // name -> worker count
@@ -36,12 +38,19 @@ struct PoolConfig {
   std::chrono::milliseconds callTimeout{60000};
   int retries = 3;               // re-runs of a call whose worker died under it (4 attempts)
   size_t queueLimit = 10000;     // queued calls per pool before zenhub.busy
-  uint64_t callLimit = 10000;    // recycle a worker after this many calls (0 = never)
+  // Recycle a worker after this many calls (0 = never). The RSS limit is what catches a worker
+  // that grows; this one bounds a worker's age in calls. Each recycle halves a two-worker pool's
+  // capacity until the replacement is ready (README: 10,000 cost a fifth of the calls/s at full load).
+  uint64_t callLimit = 100000;
   uint64_t rssLimitBytes = 1024ull << 20;  // recycle a worker above this RSS (0 = never)
   // Calls in flight on one worker at most (it runs them one at a time, in order). Calls go to
   // an idle worker first; only when none is idle does a busy one get another, up to this depth,
   // so the worker never waits for the hub between two calls. 1: one call at a time.
   int pipeline = kDefaultPipeline;
+  // ... and only while the calls already on it are expected (their methods' average times) to
+  // take less than this in all: fast calls pipeline deep, none waits behind a slow one on a
+  // worker. 0: no bound but `pipeline`.
+  Duration pipelineWindow = kDefaultPipelineWindow;
   Duration crashWindow = std::chrono::seconds(10);
   int crashLoopThreshold = 2;
   Duration backoffInitial = std::chrono::seconds(1);

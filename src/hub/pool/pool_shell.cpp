@@ -43,7 +43,7 @@ PoolShell::PoolShell(std::string name, boost::asio::io_context& io, rpc::AsioEve
     : name_(std::move(name)), io_(io), port_(port), command_(command), launcher_(launcher),
       clock_(clock), events_(events), methods_(methods), counters_(counters),
       onChange_(std::move(onChange)), retries_(config.retries), policy_(config.supervisor(name_)),
-      worklist_(config.queueLimit), wakeup_(io), rssSampler_(io) {}
+      worklist_(config.queueLimit), wakeup_(io), deadlineTimer_(io), rssSampler_(io) {}
 
 PoolShell::~PoolShell() {
   *alive_ = false;
@@ -56,10 +56,9 @@ PoolShell::~PoolShell() {
     record->process->signal(SIGKILL);
     ::waitpid(record->process->pid(), nullptr, 0);
   }
+  deadlineTimer_.cancel();
   for (auto& [id, call] : calls_) {
-    call->queueTimer.cancel("pool destroyed");
     call->answer.cancel("pool destroyed");
-    call->deadline.cancel("pool destroyed");
     if (!call->cancelled && call->fulfiller->isWaiting()) {
       call->fulfiller->reject(rpc::makeError(rpc::ErrorCode::kShutdown, "the worker pool is gone"));
     }
@@ -84,19 +83,19 @@ kj::Promise<void> PoolShell::submit(const ServiceCallInfo& info, Context context
     return rpc::makeError(rpc::ErrorCode::kBusy, "pool " + name_ + " has " +
                                                      std::to_string(worklist_.size()) + " calls queued; retry later");
   }
-  auto call = std::make_shared<Call>(context);
+  auto call = std::make_shared<Call>(context, methods_.entry(info.service, info.method));
   call->id = nextCall_++;
   call->info = info;
-  call->name = info.service + "." + info.method;
   call->priority = priority;
   call->timeout = timeout;
+  call->queued = clock_.now();
   auto paf = kj::newPromiseAndFulfiller<void>();
   call->fulfiller = kj::mv(paf.fulfiller);
   calls_.emplace(call->id, call);
   worklist_.push(call->id, call->priority);
   dispatch();
-  // Only a call that has to wait needs its queue timer (most go straight to a worker).
-  if (call->state == Call::State::kQueued) armQueueTimer(call);
+  // Only a call that has to wait needs its queue deadline (most go straight to a worker).
+  if (call->state == Call::State::kQueued) noteDeadline(call->queued + call->timeout);
   // The caller may drop its promise (its connection went): forget a queued call; a running one
   // finishes on its worker but its results are not copied into the dead context.
   return paf.promise.attach(kj::defer([this, alive = alive_, call]() {
@@ -104,7 +103,6 @@ kj::Promise<void> PoolShell::submit(const ServiceCallInfo& info, Context context
     call->cancelled = true;
     if (call->state == Call::State::kQueued) {
       worklist_.remove(call->id);
-      call->queueTimer.cancel("cancelled");
       call->state = Call::State::kDone;
       calls_.erase(call->id);
     }
@@ -113,21 +111,58 @@ kj::Promise<void> PoolShell::submit(const ServiceCallInfo& info, Context context
 
 void PoolShell::requeue(const std::shared_ptr<Call>& call) {
   call->state = Call::State::kQueued;
+  call->queued = clock_.now();
   worklist_.pushFront(call->id, call->priority);
-  armQueueTimer(call);
+  noteDeadline(call->queued + call->timeout);
 }
 
-void PoolShell::armQueueTimer(const std::shared_ptr<Call>& call) {
-  tasks_.add(call->queueTimer.wrap(port_.timer().afterDelay(call->timeout.count() * kj::MILLISECONDS))
-                 .then([this, call]() {
-                   if (call->state != Call::State::kQueued) return;
-                   worklist_.remove(call->id);
-                   ++counters_.timeouts;
-                   finish(call, rpc::makeError(rpc::ErrorCode::kTimeout,
-                                               call->name + " waited " + std::to_string(call->timeout.count()) +
-                                                   " ms for a worker in pool " + name_));
-                 },
-                 [](kj::Exception&&) {}));  // cancelled: dispatched or gone
+void PoolShell::noteDeadline(TimePoint deadline) {
+  if (deadlineArmed_ && *deadlineArmed_ <= deadline) return;  // fires before it anyway: the usual case
+  deadlineArmed_ = deadline;
+  deadlineTimer_.expires_at(deadline);
+  deadlineTimer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!*alive || ec == boost::asio::error::operation_aborted) return;
+    port_.fromAsio([this]() { sweepDeadlines(); });
+  });
+}
+
+void PoolShell::sweepDeadlines() {
+  deadlineArmed_.reset();
+  auto now = clock_.now();
+  std::vector<std::shared_ptr<Call>> due;
+  std::optional<TimePoint> next;
+  for (const auto& [id, call] : calls_) {
+    auto deadline = call->deadline();
+    if (!deadline) continue;
+    if (*deadline <= now) {
+      due.push_back(call);
+    } else if (!next || *deadline < *next) {
+      next = deadline;
+    }
+  }
+  for (const auto& call : due) {
+    // An earlier one's handling may have moved this one (requeued, finished): look again.
+    auto deadline = call->deadline();
+    if (!deadline) continue;
+    if (*deadline > now) {
+      noteDeadline(*deadline);
+      continue;
+    }
+    if (call->state == Call::State::kQueued) {
+      worklist_.remove(call->id);
+      ++counters_.timeouts;
+      finish(call, rpc::makeError(rpc::ErrorCode::kTimeout, call->name + " waited " +
+                                                                std::to_string(call->timeout.count()) +
+                                                                " ms for a worker in pool " + name_));
+    } else if (auto worker = call->worker) {
+      onOutcome(call, *worker, call->attempt, Outcome{Outcome::Kind::kTimeout});
+    }
+  }
+  if (next) noteDeadline(*next);
+  if (!due.empty()) {
+    dispatch();
+    if (onChange_) onChange_();
+  }
 }
 
 void PoolShell::dispatch() {
@@ -152,7 +187,6 @@ void PoolShell::dispatch() {
 
 void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
   auto now = clock_.now();
-  call->queueTimer.cancel("dispatched");
   call->state = Call::State::kSent;
   call->worker = record.id;
   call->sent = now;
@@ -160,7 +194,9 @@ void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
   uint64_t attempt = ++call->attempt;
   if (record.calls.empty()) record.idleBefore = record.lastEnd ? now - *record.lastEnd : now - record.spawned;
   record.calls.push_back(call);
-  policy_.onCallStart(record.id);
+  // A method not seen yet is taken to be slow: nothing is pipelined behind its first call.
+  call->expected = call->stat.count > 0 ? Duration(call->stat.average()) : policy_.config().pipelineWindow;
+  policy_.onCallStart(record.id, call->expected);
 
   auto request = record.link->worker().callRequest();
   auto sc = request.initCall();
@@ -203,13 +239,7 @@ void PoolShell::runFront(Record& record, TimePoint now) {
   if (call->started) return;
   call->started = now;
   ++call->runs;
-  WorkerId worker = record.id;
-  uint64_t attempt = call->attempt;
-  tasks_.add(call->deadline.wrap(port_.timer().afterDelay(call->timeout.count() * kj::MILLISECONDS))
-                 .then([this, call, worker, attempt]() {
-                   onOutcome(call, worker, attempt, Outcome{Outcome::Kind::kTimeout});
-                 },
-                 [](kj::Exception&&) {}));  // cancelled: answered, or taken back
+  noteDeadline(now + call->timeout);
 }
 
 void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, uint64_t attempt,
@@ -217,9 +247,9 @@ void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, ui
   if (call->attempt != attempt || call->worker != worker || call->state != Call::State::kSent) return;
   auto now = clock_.now();
   auto elapsed = std::chrono::duration_cast<Nanos>(now - call->started.value_or(call->sent));
-  // Whichever of the answer and the timeout came second is moot.
+  // Whichever of the answer and the timeout came second is moot (the timeout: the call is no
+  // longer kSent on this worker when the sweep looks).
   call->answer.cancel("settled");
-  call->deadline.cancel("settled");
   call->worker.reset();
   auto it = records_.find(worker);
   Record* record = it == records_.end() ? nullptr : it->second.get();
@@ -246,11 +276,11 @@ void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, ui
   }
   switch (outcome.kind) {
     case Outcome::Kind::kOk:
-      methods_.record(call->name, elapsed, true);
+      MethodStatsTable::record(call->stat, elapsed, true);
       finish(call, nullptr);
       break;
     case Outcome::Kind::kServiceError:
-      methods_.record(call->name, elapsed, false);
+      MethodStatsTable::record(call->stat, elapsed, false);
       {
         auto error = kj::mv(KJ_ASSERT_NONNULL(call->error));
         call->error = nullptr;
@@ -258,7 +288,7 @@ void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, ui
       }
       break;
     case Outcome::Kind::kTimeout:
-      methods_.record(call->name, elapsed, false);
+      MethodStatsTable::record(call->stat, elapsed, false);
       ++counters_.timeouts;
       spdlog::warn("event=call_timeout pool={} worker={} method={} timeout_ms={} waiting_behind={}; stopping the worker",
                    name_, record ? record->name : "?", call->name, call->timeout.count(),
@@ -275,7 +305,7 @@ void PoolShell::onOutcome(const std::shared_ptr<Call>& call, WorkerId worker, ui
   }
   if (record) {
     ++record->served;
-    apply(policy_.onCallDone(worker, record->served, now));
+    apply(policy_.onCallDone(worker, record->served, now, call->expected));
     runFront(*record, now);  // the next in line starts now (nothing when it was stopped)
   }
   dispatch();
@@ -289,9 +319,8 @@ void PoolShell::orphanCalls(Record& record) {
   for (auto it = line.rbegin(); it != line.rend(); ++it) {
     auto call = *it;
     call->answer.cancel("worker gone");
-    call->deadline.cancel("worker gone");
     call->worker.reset();
-    policy_.onCallAbandoned(record.id);
+    policy_.onCallAbandoned(record.id, call->expected);
     retryOrFail(call);
   }
 }
@@ -318,7 +347,6 @@ void PoolShell::retryOrFail(const std::shared_ptr<Call>& call) {
 
 void PoolShell::finish(std::shared_ptr<Call> call, kj::Maybe<kj::Exception> error) {
   call->state = Call::State::kDone;
-  call->queueTimer.cancel("finished");
   calls_.erase(call->id);
   if (call->cancelled || !call->fulfiller->isWaiting()) return;
   KJ_IF_MAYBE(e, error) {

@@ -16,6 +16,8 @@
 //   stopped (TERM, KILL after the grace) and replaced when it has exited; the calls waiting
 //   behind it on that worker go back to the queue, as above.
 // - A call waiting in the queue longer than its timeout is answered zenhub.timeout too.
+// Both timeouts are kept by one timer per pool, set for the earliest deadline (not one timer
+// per call: at tens of thousands of calls a second they cost the loop more than the calls).
 // All of it runs on the hub's one thread; objects here hold [this] only in work that their
 // destructor cancels (the TaskSet, cancelers, asio handlers with an alive token).
 #pragma once
@@ -29,6 +31,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -106,8 +109,11 @@ class PoolShell {
   void onProcessExit(WorkerId id, int status);
   // Back to the front of its queue (its worker was lost or stopped).
   void requeue(const std::shared_ptr<Call>& call);
-  // Answers zenhub.timeout if the call is still queued after its timeout.
-  void armQueueTimer(const std::shared_ptr<Call>& call);
+  // The deadline timer fires no later than `deadline` (a call's, queued or running).
+  void noteDeadline(TimePoint deadline);
+  // Times out every call past its deadline (queued: zenhub.timeout; running: zenhub.timeout and
+  // its worker is stopped), then sets the timer for the earliest deadline left.
+  void sweepDeadlines();
   void dispatch();
   void startCall(Record& record, const std::shared_ptr<Call>& call);
   // The front call of `record` starts running (if it has not): its timeout is armed.
@@ -143,6 +149,8 @@ class PoolShell {
   bool dispatching_ = false;
   CallId nextCall_ = 1;
   boost::asio::steady_timer wakeup_;
+  boost::asio::steady_timer deadlineTimer_;
+  std::optional<TimePoint> deadlineArmed_;  // when deadlineTimer_ fires, if it is set
   boost::asio::steady_timer rssSampler_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   struct LogErrors final : kj::TaskSet::ErrorHandler {

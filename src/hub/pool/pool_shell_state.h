@@ -16,9 +16,10 @@ namespace zenhub::hub::pool {
 struct PoolShell::Call {
   // kSent: on a worker, running there or waiting behind the calls sent to it before.
   enum class State { kQueued, kSent, kDone };
+  MethodStat& stat;          // its method's statistics, recorded into when it ends
+  const std::string& name;   // "Service.method" (the statistics' name)
   CallId id = 0;
   ServiceCallInfo info;
-  std::string name;  // "Service.method"
   Priority priority = Priority::kOther;
   std::chrono::milliseconds timeout{0};
   Context context;
@@ -30,14 +31,21 @@ struct PoolShell::Call {
   // toward the retry limit: a call lost while waiting behind another was not at fault.
   int runs = 0;
   std::optional<WorkerId> worker;
+  TimePoint queued{};                // put in the queue (again): a queued call's timeout counts from here
   TimePoint sent{};                  // to its worker
   std::optional<TimePoint> started;  // running there: its timeout counts from here
+  Duration expected{0};              // how long it should take on its worker (Supervisor's window)
   kj::Maybe<kj::Exception> error;    // the last attempt's, when it failed
-  kj::Canceler queueTimer;
   kj::Canceler answer;    // the worker's answer to the current attempt
-  kj::Canceler deadline;  // its timeout while it runs
 
-  Call(Context ctx) : context(ctx) {}
+  Call(Context ctx, MethodStat& s) : stat(s), name(s.name), context(ctx) {}
+  // When it times out: queued, or running on its worker; nullopt while it waits behind another
+  // call on its worker, or is done.
+  std::optional<TimePoint> deadline() const {
+    if (state == State::kQueued) return queued + timeout;
+    if (state == State::kSent && started) return *started + timeout;
+    return std::nullopt;
+  }
 };
 
 struct PoolShell::Record {

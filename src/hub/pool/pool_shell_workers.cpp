@@ -200,7 +200,7 @@ void PoolShell::reconfigure(const PoolConfig& config) {
   retries_ = config.retries;
   worklist_.setLimit(config.queueLimit);
   auto s = config.supervisor(name_);
-  policy_.setLimits(s.callLimit, s.rssLimitBytes, s.pipeline);
+  policy_.setLimits(s.callLimit, s.rssLimitBytes, s.pipeline, s.pipelineWindow);
   if (!draining_) apply(policy_.resize(s.workers, clock_.now()));
 }
 

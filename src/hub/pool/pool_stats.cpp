@@ -18,6 +18,20 @@ void MethodStatsTable::record(const std::string& name, Nanos elapsed, bool ok,
                               std::chrono::system_clock::time_point when) {
   auto& m = methods_[name];
   m.name = name;
+  record(m, elapsed, ok, when);
+}
+
+MethodStat& MethodStatsTable::entry(std::string_view service, std::string_view method) {
+  key_.assign(service).append(".").append(method);
+  auto it = methods_.find(std::string_view(key_));
+  if (it == methods_.end()) {
+    it = methods_.emplace(key_, MethodStat{}).first;
+    it->second.name = key_;
+  }
+  return it->second;
+}
+
+void MethodStatsTable::record(MethodStat& m, Nanos elapsed, bool ok, std::chrono::system_clock::time_point when) {
   ++m.count;
   if (!ok) ++m.errors;
   m.total += elapsed;
@@ -28,7 +42,9 @@ void MethodStatsTable::record(const std::string& name, Nanos elapsed, bool ok,
 
 std::vector<MethodStat> MethodStatsTable::byTotal() const {
   std::vector<MethodStat> all;
-  for (const auto& [name, m] : methods_) all.push_back(m);
+  for (const auto& [name, m] : methods_) {
+    if (m.count > 0) all.push_back(m);  // an entry made for a call that never ended is no method's row yet
+  }
   std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.total > b.total; });
   return all;
 }

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/pool/priority.h"
@@ -72,10 +73,16 @@ class MethodStatsTable {
  public:
   void record(const std::string& name, Nanos elapsed, bool ok,
               std::chrono::system_clock::time_point when = std::chrono::system_clock::now());
+  // The entry of "service.method", created empty when new. Entries are never removed: a call
+  // keeps the reference and records into it (record() below) without looking it up again.
+  MethodStat& entry(std::string_view service, std::string_view method);
+  static void record(MethodStat& m, Nanos elapsed, bool ok,
+                     std::chrono::system_clock::time_point when = std::chrono::system_clock::now());
   std::vector<MethodStat> byTotal() const;
 
  private:
-  std::map<std::string, MethodStat> methods_;
+  std::map<std::string, MethodStat, std::less<>> methods_;
+  std::string key_;  // entry()'s lookup key, reused
 };
 
 // ZenHub's "Worklist Stats", "Service Call Statistics" and "Worker Statistics" sections, one

@@ -71,10 +71,11 @@ std::vector<Action> Supervisor::resize(int workers, TimePoint now) {
   return actions;
 }
 
-void Supervisor::setLimits(uint64_t callLimit, uint64_t rssLimitBytes, int pipeline) {
+void Supervisor::setLimits(uint64_t callLimit, uint64_t rssLimitBytes, int pipeline, Duration pipelineWindow) {
   config_.callLimit = callLimit;
   config_.rssLimitBytes = rssLimitBytes;
   config_.pipeline = pipeline;
+  config_.pipelineWindow = pipelineWindow;
 }
 
 std::vector<Action> Supervisor::onReady(WorkerId id, TimePoint now) {
@@ -88,23 +89,32 @@ std::vector<Action> Supervisor::onReady(WorkerId id, TimePoint now) {
   return actions;
 }
 
-void Supervisor::onCallStart(WorkerId id) {
+namespace {
+// One call fewer on the worker: its count and its expected time.
+void release(size_t& inFlight, Duration& backlog, Duration expected) {
+  if (inFlight > 0) --inFlight;
+  backlog = inFlight == 0 ? Duration{0} : std::max(backlog - expected, Duration{0});
+}
+}  // namespace
+
+void Supervisor::onCallStart(WorkerId id, Duration expected) {
   auto it = workers_.find(id);
   if (it == workers_.end()) return;
   ++it->second.inFlight;
   ++it->second.sent;
+  it->second.backlog += expected;
 }
 
-void Supervisor::onCallAbandoned(WorkerId id) {
+void Supervisor::onCallAbandoned(WorkerId id, Duration expected) {
   auto it = workers_.find(id);
-  if (it != workers_.end() && it->second.inFlight > 0) --it->second.inFlight;
+  if (it != workers_.end()) release(it->second.inFlight, it->second.backlog, expected);
 }
 
-std::vector<Action> Supervisor::onCallDone(WorkerId id, uint64_t served, TimePoint now) {
+std::vector<Action> Supervisor::onCallDone(WorkerId id, uint64_t served, TimePoint now, Duration expected) {
   std::vector<Action> actions;
   auto it = workers_.find(id);
   if (it == workers_.end()) return actions;
-  if (it->second.inFlight > 0) --it->second.inFlight;
+  release(it->second.inFlight, it->second.backlog, expected);
   if (config_.callLimit != 0 && served >= config_.callLimit) it->second.recycle = true;
   stopIfIdle(id, now, actions);
   retireNext(now, actions);
@@ -254,6 +264,8 @@ std::optional<WorkerId> Supervisor::nextWorker() const {
   size_t depth = static_cast<size_t>(std::max(config_.pipeline, 1));
   for (const auto& [id, w] : workers_) {
     if (w.state != WorkerState::kReady || w.inFlight >= depth) continue;
+    // Busy with calls expected to take the window already: the call waits for a free place.
+    if (w.inFlight > 0 && config_.pipelineWindow > Duration{0} && w.backlog >= config_.pipelineWindow) continue;
     // At its call limit it is due for recycling: nothing more is pipelined to it. (An idle one
     // still takes calls while its recycling waits for another ready worker: capacity first.)
     if (config_.callLimit != 0 && w.sent >= config_.callLimit && w.inFlight > 0) continue;
@@ -269,6 +281,11 @@ std::optional<WorkerId> Supervisor::nextWorker() const {
 size_t Supervisor::inFlight(WorkerId id) const {
   auto it = workers_.find(id);
   return it == workers_.end() ? 0 : it->second.inFlight;
+}
+
+Duration Supervisor::backlog(WorkerId id) const {
+  auto it = workers_.find(id);
+  return it == workers_.end() ? Duration{0} : it->second.backlog;
 }
 
 std::optional<WorkerState> Supervisor::state(WorkerId id) const {

@@ -16,8 +16,11 @@
 // - A lost pipe (EOF) stops the worker but spawns nothing: its exit will.
 // - Which worker gets the next call (nextWorker()): an idle ready worker first; only when none
 //   is idle, the least loaded ready worker with fewer than `pipeline` calls in flight (the worker
-//   runs them one at a time, in order; the pipeline hides the hub<->worker round trip). Nothing
-//   is pipelined to a worker that has been sent its call limit.
+//   runs them one at a time, in order; the pipeline hides the hub<->worker round trip) whose
+//   calls are expected to take less than `pipelineWindow` in all (each call's expected time is
+//   given by the shell: its method's average so far). So fast calls pipeline deep and a call is
+//   never queued behind slow ones on a worker while it could wait for the first free worker.
+//   Nothing is pipelined to a worker that has been sent its call limit.
 #pragma once
 
 #include <chrono>
@@ -42,6 +45,9 @@ struct SupervisorConfig {
   uint64_t callLimit = 0;      // recycle after this many calls; 0 = never
   uint64_t rssLimitBytes = 0;  // recycle above this resident size; 0 = never
   int pipeline = 1;            // calls in flight on one worker at most (1: one at a time)
+  // A busy worker gets another call only while the calls on it are expected to take less than
+  // this in all; 0 = no bound but `pipeline`.
+  Duration pipelineWindow{0};
 };
 
 enum class WorkerState {
@@ -78,17 +84,20 @@ class Supervisor {
   std::vector<Action> start(TimePoint now);
   // Ready: takes calls; the next due recycle may go now that capacity is back.
   std::vector<Action> onReady(WorkerId id, TimePoint now);
-  // A call was sent to the worker (it is in flight there until onCallDone or onCallAbandoned).
-  void onCallStart(WorkerId id);
+  // A call was sent to the worker (it is in flight there until onCallDone or onCallAbandoned);
+  // `expected` is how long it should take (the same value goes back to onCallDone or
+  // onCallAbandoned).
+  void onCallStart(WorkerId id, Duration expected = Duration{0});
   // A call the worker answered (or that timed out on it). `served` counts every call the worker
   // has run.
-  std::vector<Action> onCallDone(WorkerId id, uint64_t served, TimePoint now);
+  std::vector<Action> onCallDone(WorkerId id, uint64_t served, TimePoint now, Duration expected = Duration{0});
   // A call taken back from the worker without an answer (its worker was lost or is being
   // stopped; the call goes back to the queue).
-  void onCallAbandoned(WorkerId id);
+  void onCallAbandoned(WorkerId id, Duration expected = Duration{0});
   // The dispatch rule: the worker that gets the next queued call, or nullopt when every worker
   // is full (or none is ready). An idle worker first (the lowest id among them); otherwise the
-  // ready worker with the fewest calls in flight, if that is below `pipeline`.
+  // ready worker with the fewest calls in flight, if that is below `pipeline` and their
+  // expected time is below `pipelineWindow` (when set).
   std::optional<WorkerId> nextWorker() const;
   std::vector<Action> onRss(WorkerId id, uint64_t bytes, TimePoint now);
   // A call outlived its timeout: the worker is stopped (and replaced when it exits).
@@ -108,12 +117,14 @@ class Supervisor {
   std::vector<Action> stopAll(TimePoint now);
   // A new worker count (reload): fills new slots; extra workers retire when idle.
   std::vector<Action> resize(int workers, TimePoint now);
-  void setLimits(uint64_t callLimit, uint64_t rssLimitBytes, int pipeline);
+  void setLimits(uint64_t callLimit, uint64_t rssLimitBytes, int pipeline, Duration pipelineWindow);
 
   // True when the worker may be given calls (ready, not retiring).
   bool accepts(WorkerId id) const;
   // Calls sent to the worker and not yet answered or taken back.
   size_t inFlight(WorkerId id) const;
+  // Their expected time, in all.
+  Duration backlog(WorkerId id) const;
   std::optional<WorkerState> state(WorkerId id) const;
   std::optional<TimePoint> readySince(WorkerId id) const;
   // Why we are stopping it; kNone when we are not (or it went by itself).
@@ -137,6 +148,7 @@ class Supervisor {
     std::optional<TimePoint> ready;
     std::optional<TimePoint> killAt;
     size_t inFlight = 0;  // calls sent and not answered
+    Duration backlog{0};  // their expected time, in all
     uint64_t sent = 0;    // every call ever sent to it (the call limit bounds it)
     bool recycle = false;
   };

@@ -9,7 +9,7 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 
-#include "hub/pool/coalescing_stream.h"
+#include "rpc/coalescing_stream.h"
 #include "rpc/asio_stream.h"
 #include "worker.capnp.h"
 
@@ -27,7 +27,7 @@ class WorkerLink {
 
  private:
   rpc::PipeStream stream_;
-  CoalescingStream coalesced_{stream_};
+  rpc::CoalescingStream coalesced_{stream_};
   capnp::TwoPartyVatNetwork network_;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
   schema::Worker::Client worker_;

@@ -39,6 +39,7 @@ queue_limit: 50
 worker_call_limit: 100
 worker_rss_limit_mb: 512
 worker_pipeline: 2
+worker_pipeline_window: 0.01
 crash_window: 5
 crash_loop_threshold: 3
 crash_backoff_initial: 0.5
@@ -65,10 +66,25 @@ worker_signal_min_age: 1
   EXPECT_EQ(c.stopGrace, 2s);
   EXPECT_EQ(c.signalMinAge, 1s);
   EXPECT_EQ(c.pipeline, 2);
+  EXPECT_EQ(c.pipelineWindow, 10ms);
   auto s = c.supervisor("default");
   EXPECT_EQ(s.workers, 4);
   EXPECT_EQ(s.callLimit, 100u);
   EXPECT_EQ(s.pipeline, 2);
+  EXPECT_EQ(s.pipelineWindow, 10ms);
+}
+
+TEST(PoolConfig, PipelineWindowDefaultsToTheMeasuredOneZeroMeansDepthAloneAndNegativeIsAnError) {
+  std::vector<std::string> errors;
+  EXPECT_EQ(parse("log_level: info\n", errors).supervisor("default").pipelineWindow, kDefaultPipelineWindow);
+  EXPECT_EQ(parse("worker_pipeline_window: 0\n", errors).supervisor("default").pipelineWindow, Duration{0});
+  EXPECT_TRUE(errors.empty());
+  parse("worker_pipeline_window: -1\n", errors);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0], "zenhub.yaml:1:25: worker_pipeline_window: must be at least 0.000000");
+  errors.clear();
+  parse("worker_pipeline_window: soon\n", errors);
+  ASSERT_EQ(errors.size(), 1u);
 }
 
 TEST(PoolConfig, WorkerPipelineDefaultsToTheMeasuredDepthAndOneMeansOneCallAtATime) {

@@ -148,6 +148,38 @@ TEST_F(PoolProcessTest, AHungWorkerTimesOutItsCallAndIsReplaced) {
   EXPECT_TRUE(settle(again) == nullptr);
 }
 
+// One deadline timer per pool: a call with a short timeout queued after one with a long
+// timeout still times out on time, and the long one is answered when the worker is free.
+TEST_F(PoolProcessTest, AQueuedCallTimesOutOnItsOwnDeadlineWhateverTheOthersQueuedBeforeIt) {
+  auto config = testConfig(1);
+  config.pipeline = 1;
+  config.callTimeout = 10s;
+  config.routes.push_back({{"TestService", "echo"}, {"default", 200ms}});
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  auto req = service.sleepRequest();
+  req.setMs(1500);
+  auto running = req.send().ignoreResult();  // takes the worker
+  ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 1; }));
+  auto longWait = service.pidRequest().send().ignoreResult();   // 10 s timeout, queued first
+  auto shortWait = service.echoRequest().send().ignoreResult();  // 200 ms timeout, queued after it
+  auto start = std::chrono::steady_clock::now();
+  auto error = settle(shortWait);
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(error != nullptr);
+  EXPECT_EQ(rpc::errorCodeOf(KJ_ASSERT_NONNULL(error)), "timeout");
+  EXPECT_NE(std::string(KJ_ASSERT_NONNULL(error).getDescription().cStr()).find("waited 200 ms for a worker"),
+            std::string::npos);
+  EXPECT_GE(waited, 150ms);
+  EXPECT_LT(waited, 1000ms);  // well before the running call frees the worker
+  EXPECT_EQ(pool_->inFlightCalls(), 1u);  // a queue timeout stops no worker
+  EXPECT_TRUE(settle(running) == nullptr);
+  EXPECT_TRUE(settle(longWait) == nullptr);
+  EXPECT_EQ(spawned_.size(), 1u);
+  EXPECT_EQ(pool_->stats().counters.timeouts, 1u);
+}
+
 TEST_F(PoolProcessTest, AWorkerCrashingAtStartBacksOffRaisesAnEventAndThePoolStaysUsable) {
   auto config = testConfig(1);
   config.callTimeout = 400ms;
@@ -301,6 +333,7 @@ TEST_F(PoolProcessTest, ReloadGrowsAndShrinksPoolsAndChangesRoutes) {
 TEST_F(PoolProcessTest, AnIdleWorkerGetsACallBeforeABusyOneGetsASecond) {
   auto config = testConfig(2);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 2; }));
   auto service = testService();
@@ -326,6 +359,65 @@ TEST_F(PoolProcessTest, AnIdleWorkerGetsACallBeforeABusyOneGetsASecond) {
   for (auto& c : calls) EXPECT_TRUE(settle(c) == nullptr);
 }
 
+// worker_pipeline_window: a busy worker gets another call only while the calls on it are
+// expected (their methods' average times) to take less than the window in all.
+TEST_F(PoolProcessTest, ACallIsPipelinedBehindFastCallsButWaitsInTheHubBehindSlowOnes) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.pipelineWindow = 100ms;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  auto sleepCall = [&](uint32_t ms) {
+    auto req = service.sleepRequest();
+    req.setMs(ms);
+    return req.send().ignoreResult();
+  };
+  // TestService.sleep measured fast: a few ms a call on average.
+  for (int i = 0; i < 5; ++i) {
+    auto warm = sleepCall(2);
+    ASSERT_TRUE(settle(warm) == nullptr);
+  }
+  auto average = pool_->stats().methods.at(0).average();
+  ASSERT_LT(average, 50ms);
+  // Expected fast, so the next one goes to the worker behind it (this one runs 1 s).
+  auto longRun = sleepCall(1000);
+  auto behind = sleepCall(2);
+  ASSERT_TRUE(runUntil([&]() { return pool_->stats().workers.at(0).waiting == 1; }));
+  EXPECT_EQ(pool_->stats().queues.at(0).total(), 0u);
+  ASSERT_TRUE(settle(longRun) == nullptr);
+  ASSERT_TRUE(settle(behind) == nullptr);
+  // The 1 s run made the method's average slow (over 100 ms now): nothing is pipelined
+  // behind it any more; the next call waits in the hub's queue for the worker to be free.
+  ASSERT_GT(pool_->stats().methods.at(0).average(), 100ms);
+  auto slow = sleepCall(300);
+  auto next = sleepCall(2);
+  ASSERT_TRUE(runUntil([&]() {
+    auto stats = pool_->stats();
+    return stats.workers.at(0).busy && stats.queues.at(0).total() == 1;
+  }));
+  EXPECT_EQ(pool_->stats().workers.at(0).waiting, 0u);
+  EXPECT_TRUE(settle(slow) == nullptr);
+  EXPECT_TRUE(settle(next) == nullptr);
+}
+
+TEST_F(PoolProcessTest, NothingIsPipelinedBehindTheFirstCallOfAMethod) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.pipelineWindow = 100ms;
+  startPool(config);
+  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
+  auto service = testService();
+  auto req = service.sleepRequest();  // never measured: taken to be slow
+  req.setMs(300);
+  auto first = req.send().ignoreResult();
+  auto second = service.echoRequest().send().ignoreResult();
+  ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 1 && pool_->stats().queues.at(0).total() == 1; }));
+  EXPECT_EQ(pool_->stats().workers.at(0).waiting, 0u);
+  EXPECT_TRUE(settle(first) == nullptr);
+  EXPECT_TRUE(settle(second) == nullptr);
+}
+
 TEST_F(PoolProcessTest, APipelineOfOneKeepsFurtherCallsInTheHubsQueue) {
   auto config = testConfig(1);
   config.pipeline = 1;
@@ -345,6 +437,7 @@ TEST_F(PoolProcessTest, APipelineOfOneKeepsFurtherCallsInTheHubsQueue) {
 TEST_F(PoolProcessTest, KillNineOfAWorkerWithThreeCallsInFlightAnswersAllThreeAfterRetry) {
   auto config = testConfig(1);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
   int victim = readied_[0];
@@ -379,6 +472,7 @@ TEST_F(PoolProcessTest, KillNineOfAWorkerWithThreeCallsInFlightAnswersAllThreeAf
 TEST_F(PoolProcessTest, ACallThatKillsItsWorkerFailsAfterItsRetriesAndOnlyItsRunsCount) {
   auto config = testConfig(1);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   config.retries = 2;
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
@@ -409,6 +503,7 @@ TEST_F(PoolProcessTest, ACallThatKillsItsWorkerFailsAfterItsRetriesAndOnlyItsRun
 TEST_F(PoolProcessTest, AHungCallTimesOutAndTheCallsWaitingBehindItAreAnsweredByTheReplacement) {
   auto config = testConfig(1);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   config.routes.push_back({{"TestService", "sleep"}, {"default", 300ms}});
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
@@ -444,6 +539,7 @@ TEST_F(PoolProcessTest, AHungCallTimesOutAndTheCallsWaitingBehindItAreAnsweredBy
 TEST_F(PoolProcessTest, APipelinedCallsTimeoutCountsFromWhenItStartsRunningNotFromWhenItWasSent) {
   auto config = testConfig(1);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   config.routes.push_back({{"TestService", "sleep"}, {"default", 400ms}});
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
@@ -475,6 +571,7 @@ TEST_F(PoolProcessTest, APipelinedCallsTimeoutCountsFromWhenItStartsRunningNotFr
 TEST_F(PoolProcessTest, CallsWaitingOnAWorkerShowInTheHubsReportAndTheWorkersTable) {
   auto config = testConfig(1);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   startPool(config, {"--log-level", "debug"});  // the worker logs each call it starts
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
   runUntil([]() { return false; }, 250ms);  // ready long enough for SIGUSR2 (200 ms here)
@@ -503,6 +600,7 @@ TEST_F(PoolProcessTest, CallsWaitingOnAWorkerShowInTheHubsReportAndTheWorkersTab
 TEST_F(PoolProcessTest, RecyclingByCallCountWithAPipelineSendsNoWorkerMoreThanItsLimit) {
   auto config = testConfig(1);
   config.pipeline = 4;
+  config.pipelineWindow = Duration{0};  // depth alone: these calls are slow on purpose
   config.callLimit = 3;
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));

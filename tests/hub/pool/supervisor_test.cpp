@@ -337,6 +337,36 @@ TEST_F(SupervisorTest, PipelinesUpToTheDepthThenTheCallWaits) {
   EXPECT_EQ(s.nextWorker(), ids[0]);
 }
 
+TEST_F(SupervisorTest, ABusyWorkerTakesAnotherCallOnlyWhileItsCallsAreExpectedWithinTheWindow) {
+  auto c = config();
+  c.workers = 1;
+  c.pipeline = 8;
+  c.pipelineWindow = std::chrono::milliseconds(10);
+  Supervisor s(c);
+  auto ids = startReady(s);
+  using std::chrono::milliseconds;
+  s.onCallStart(ids[0], milliseconds(4));
+  EXPECT_EQ(s.nextWorker(), ids[0]);  // 4 ms expected on it: below the window
+  s.onCallStart(ids[0], milliseconds(4));
+  EXPECT_EQ(s.nextWorker(), ids[0]);  // 8 ms
+  s.onCallStart(ids[0], milliseconds(4));
+  EXPECT_EQ(s.backlog(ids[0]), milliseconds(12));
+  EXPECT_FALSE(s.nextWorker().has_value());  // 12 ms: the next call waits, with depth to spare
+  s.onCallDone(ids[0], 1, now_, milliseconds(4));
+  EXPECT_EQ(s.nextWorker(), ids[0]);  // 8 ms again
+  s.onCallAbandoned(ids[0], milliseconds(4));
+  s.onCallDone(ids[0], 2, now_, milliseconds(4));
+  EXPECT_EQ(s.inFlight(ids[0]), 0u);
+  EXPECT_EQ(s.backlog(ids[0]), Duration{0});
+  // One call expected to take longer than the window: nothing behind it; an idle worker still
+  // takes any call.
+  EXPECT_EQ(s.nextWorker(), ids[0]);
+  s.onCallStart(ids[0], milliseconds(50));
+  EXPECT_FALSE(s.nextWorker().has_value());
+  s.setLimits(0, 0, 8, Duration{0});  // no window (a reload): depth alone
+  EXPECT_EQ(s.nextWorker(), ids[0]);
+}
+
 TEST_F(SupervisorTest, PipelineOfOneIsOneCallAtATime) {
   auto c = config();
   c.pipeline = 1;
@@ -347,7 +377,7 @@ TEST_F(SupervisorTest, PipelineOfOneIsOneCallAtATime) {
   EXPECT_EQ(s.inFlight(ids[0]), 1u);
   EXPECT_EQ(s.inFlight(ids[1]), 1u);
   EXPECT_FALSE(s.nextWorker().has_value());
-  s.setLimits(0, 0, 2);  // a reload deepens it
+  s.setLimits(0, 0, 2, Duration{0});  // a reload deepens it
   EXPECT_TRUE(s.nextWorker().has_value());
 }
 

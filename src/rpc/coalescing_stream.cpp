@@ -1,10 +1,10 @@
-#include "hub/pool/coalescing_stream.h"
+#include "rpc/coalescing_stream.h"
 
 #include <kj/debug.h>
 
 #include <utility>
 
-namespace zenhub::hub::pool {
+namespace zenhub::rpc {
 
 namespace {
 // A buffer grown by one big message is given back rather than kept for small ones.
@@ -67,4 +67,4 @@ kj::Promise<void> CoalescingStream::flush() {
   });
 }
 
-}  // namespace zenhub::hub::pool
+}  // namespace zenhub::rpc

@@ -17,7 +17,7 @@
 #include <kj/async-io.h>
 #include <kj/vector.h>
 
-namespace zenhub::hub::pool {
+namespace zenhub::rpc {
 
 class CoalescingStream final : public kj::AsyncIoStream {
  public:
@@ -36,6 +36,8 @@ class CoalescingStream final : public kj::AsyncIoStream {
 
   // Writes handed to the inner stream so far (a statistic, for tests).
   uint64_t flushes() const { return flushes_; }
+  // Bytes accepted and not yet written by the inner stream (the peer's unread backlog).
+  size_t buffered() const { return pending_.size() + writing_.size(); }
 
  private:
   void schedule();
@@ -51,4 +53,4 @@ class CoalescingStream final : public kj::AsyncIoStream {
   kj::Promise<void> flushTask_ = nullptr;  // last: destroyed first, it uses the buffers
 };
 
-}  // namespace zenhub::hub::pool
+}  // namespace zenhub::rpc

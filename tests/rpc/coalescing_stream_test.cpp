@@ -1,10 +1,10 @@
 // The worker link's write coalescing, on an in-memory pipe and a bare KJ loop: no processes.
-#include "hub/pool/coalescing_stream.h"
+#include "rpc/coalescing_stream.h"
 
 #include <gtest/gtest.h>
 #include <kj/async-io.h>
 
-namespace zenhub::hub::pool {
+namespace zenhub::rpc {
 namespace {
 
 // A bare KJ loop and an in-memory pipe; `out` writes into end 0, the test reads end 1.
@@ -69,4 +69,4 @@ TEST(CoalescingStream, AFailedFlushFailsEveryLaterWrite) {
 }
 
 }  // namespace
-}  // namespace zenhub::hub::pool
+}  // namespace zenhub::rpc
