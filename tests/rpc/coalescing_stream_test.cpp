@@ -68,5 +68,44 @@ TEST(CoalescingStream, AFailedFlushFailsEveryLaterWrite) {
   EXPECT_TRUE(l.fails(l.out.write("more", 4)));
 }
 
+TEST(CoalescingStream, ABigWriteGoesFromTheCallersBufferAfterWhatWasBufferedAndBeforeWhatFollows) {
+  Loop l;
+  l.send("before ");
+  std::string big(CoalescingStream::kDirectWrite, 'B');
+  bool bigDone = false;
+  auto bigWrite = l.out.write(big.data(), big.size()).then([&]() { bigDone = true; }).eagerlyEvaluate(nullptr);
+  EXPECT_EQ(l.out.buffered(), 7u);  // the big one is not copied (Cap'n Proto's queue counts it)
+  EXPECT_LT(l.out.capacity(), big.size());
+  l.send(" after");
+  EXPECT_EQ(l.read(7), "before ");
+  EXPECT_FALSE(bigDone);  // completes only once written: its buffer is in use until then
+  EXPECT_EQ(l.read(big.size()), big);
+  bigWrite.wait(l.ws);
+  EXPECT_TRUE(bigDone);
+  EXPECT_EQ(l.read(6), " after");
+  EXPECT_EQ(l.out.flushes(), 3u);
+}
+
+TEST(CoalescingStream, ABigBurstsBufferIsFreedWhenTheStreamGoesIdle) {
+  Loop l;
+  std::string chunk(4096, 'x');
+  for (int i = 0; i < 100; ++i) l.send(chunk);  // 400 KB of small writes in one pass
+  EXPECT_GE(l.out.capacity(), 100u * chunk.size());
+  EXPECT_EQ(l.out.buffered(), 100u * chunk.size());
+  EXPECT_EQ(l.read(100 * chunk.size()).size(), 100u * chunk.size());
+  l.ws.poll();  // the pump finds nothing more: idle
+  EXPECT_EQ(l.out.buffered(), 0u);
+  EXPECT_LE(l.out.capacity(), CoalescingStream::kIdleKeep);
+}
+
+TEST(CoalescingStream, AFailureRejectsABigWriteWaitingBehindBufferedBytes) {
+  Loop l;
+  l.pipe.ends[1] = nullptr;  // the peer is gone
+  l.send("lost");
+  std::string big(CoalescingStream::kDirectWrite, 'B');
+  EXPECT_TRUE(l.fails(l.out.write(big.data(), big.size())));
+  EXPECT_TRUE(l.fails(l.out.write("more", 4)));
+}
+
 }  // namespace
 }  // namespace zenhub::rpc
