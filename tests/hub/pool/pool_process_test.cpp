@@ -14,7 +14,12 @@
 namespace zenhub::hub::pool::testing {
 namespace {
 
-using PoolProcessTest = PoolFixture;
+class PoolProcessTest : public PoolFixture {
+ protected:
+  // On a one-worker pool started with `config`: while a first TestService.sleep call runs, a
+  // second call stays in the hub's queue instead of waiting on the worker.
+  void expectTheSecondCallWaitsInTheHub(PoolConfig config);
+};
 
 TEST_F(PoolProcessTest, CallRoundTripThroughAWorker) {
   startPool(testConfig(2));
@@ -401,26 +406,7 @@ TEST_F(PoolProcessTest, ACallIsPipelinedBehindFastCallsButWaitsInTheHubBehindSlo
   EXPECT_TRUE(settle(next) == nullptr);
 }
 
-TEST_F(PoolProcessTest, NothingIsPipelinedBehindTheFirstCallOfAMethod) {
-  auto config = testConfig(1);
-  config.pipeline = 4;
-  config.pipelineWindow = 100ms;
-  startPool(config);
-  ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
-  auto service = testService();
-  auto req = service.sleepRequest();  // never measured: taken to be slow
-  req.setMs(300);
-  auto first = req.send().ignoreResult();
-  auto second = service.echoRequest().send().ignoreResult();
-  ASSERT_TRUE(runUntil([&]() { return pool_->inFlightCalls() == 1 && pool_->stats().queues.at(0).total() == 1; }));
-  EXPECT_EQ(pool_->stats().workers.at(0).waiting, 0u);
-  EXPECT_TRUE(settle(first) == nullptr);
-  EXPECT_TRUE(settle(second) == nullptr);
-}
-
-TEST_F(PoolProcessTest, APipelineOfOneKeepsFurtherCallsInTheHubsQueue) {
-  auto config = testConfig(1);
-  config.pipeline = 1;
+void PoolProcessTest::expectTheSecondCallWaitsInTheHub(PoolConfig config) {
   startPool(config);
   ASSERT_TRUE(runUntil([&]() { return readied_.size() == 1; }));
   auto service = testService();
@@ -432,6 +418,19 @@ TEST_F(PoolProcessTest, APipelineOfOneKeepsFurtherCallsInTheHubsQueue) {
   EXPECT_EQ(pool_->stats().workers.at(0).waiting, 0u);
   EXPECT_TRUE(settle(first) == nullptr);
   EXPECT_TRUE(settle(second) == nullptr);
+}
+
+TEST_F(PoolProcessTest, NothingIsPipelinedBehindTheFirstCallOfAMethod) {
+  auto config = testConfig(1);
+  config.pipeline = 4;
+  config.pipelineWindow = 100ms;  // TestService.sleep was never measured: taken to be slow
+  expectTheSecondCallWaitsInTheHub(config);
+}
+
+TEST_F(PoolProcessTest, APipelineOfOneKeepsFurtherCallsInTheHubsQueue) {
+  auto config = testConfig(1);
+  config.pipeline = 1;
+  expectTheSecondCallWaitsInTheHub(config);
 }
 
 TEST_F(PoolProcessTest, KillNineOfAWorkerWithThreeCallsInFlightAnswersAllThreeAfterRetry) {
