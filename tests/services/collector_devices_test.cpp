@@ -5,7 +5,7 @@
 // naming every device of the model reads them all and keeps the monitor's (select()). Checked
 // for every config service and collector on the sample model, and on a generated model after
 // devices moved between collectors and classes, lost their collector or left production.
-// Built for both backends (services_tests: SQLite, services_pg_tests: PostgreSQL).
+// Built for both backends (services_tests: store_sqlite/* and store_pg/*).
 #include <gtest/gtest.h>
 
 #include <algorithm>

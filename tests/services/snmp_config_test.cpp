@@ -1,6 +1,6 @@
 // SnmpConfig on the sample model: connection info from acquired zSnmp* properties, the OIDs of
 // device and component templates, thresholds, exclusions; a class change reaching its devices.
-// Built for both backends (services_tests: SQLite, services_pg_tests: PostgreSQL).
+// Built for both backends (services_tests: store_sqlite/* and store_pg/*).
 #include <gtest/gtest.h>
 
 #include <map>
