@@ -2,6 +2,9 @@
 
 #include "store/errors.h"
 
+#include <algorithm>
+#include <chrono>
+
 namespace zenhub::store {
 
 namespace {
@@ -86,8 +89,7 @@ SqliteDatabase::SqliteDatabase(const std::string& uri, const std::string& file, 
   sqlite3_extended_result_codes(db_, 1);
   try {
     sqlite3_busy_timeout(db_, busyTimeoutMs);
-    SqlResult mode = query("PRAGMA journal_mode=WAL", {});
-    if (mode.rows() != 1 || mode.text(0, 0) != "wal") fail("cannot switch to WAL mode");
+    switchToWal(busyTimeoutMs);
     execute("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
   } catch (...) {
     for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
@@ -95,6 +97,23 @@ SqliteDatabase::SqliteDatabase(const std::string& uri, const std::string& file, 
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
+  }
+}
+
+void SqliteDatabase::switchToWal(int busyTimeoutMs) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busyTimeoutMs);
+  for (int delayMs = 1;; delayMs = std::min(delayMs * 2, 50)) {
+    try {
+      SqlResult mode = query("PRAGMA journal_mode=WAL", {});
+      if (mode.rows() != 1 || mode.text(0, 0) != "wal") fail("cannot switch to WAL mode");
+      return;
+    } catch (const StoreError&) {
+      // Two connections switching a new file at once: one of them gets SQLITE_BUSY at once (it
+      // holds a shared lock that the other waits for, so SQLite does not call the busy handler).
+      bool busy = (sqlite3_errcode(db_) & 0xff) == SQLITE_BUSY;
+      if (!busy || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    sqlite3_sleep(delayMs);
   }
 }
 
@@ -225,11 +244,35 @@ void SqliteDatabase::insertRows(const std::string& table, const std::vector<std:
   sqlite3_clear_bindings(stmt);
 }
 
-void SqliteDatabase::beginRead() { execute("BEGIN DEFERRED"); }
-void SqliteDatabase::beginWrite() { execute("BEGIN IMMEDIATE"); }
-void SqliteDatabase::commit() { execute("COMMIT"); }
+void SqliteDatabase::control(const std::string& sql) {
+  sqlite3_stmt* stmt = prepare(sql);
+  int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_DONE) {
+    sqlite3_reset(stmt);
+    return;
+  }
+  std::string msg = "store " + uri_ + ": " + sqlite3_errmsg(db_) + " (in: " + sql + ")";
+  sqlite3_reset(stmt);
+  throw StoreError(msg);
+}
+
+// Each transaction's BEGIN and COMMIT (every service call has one) run as cached statements:
+// sqlite3_exec() would parse them each time.
+void SqliteDatabase::beginRead() {
+  static const std::string sql = "BEGIN DEFERRED";
+  control(sql);
+}
+void SqliteDatabase::beginWrite() {
+  static const std::string sql = "BEGIN IMMEDIATE";
+  control(sql);
+}
+void SqliteDatabase::commit() {
+  static const std::string sql = "COMMIT";
+  control(sql);
+}
 void SqliteDatabase::rollback() {
-  if (!sqlite3_get_autocommit(db_)) execute("ROLLBACK");
+  static const std::string sql = "ROLLBACK";
+  if (!sqlite3_get_autocommit(db_)) control(sql);
 }
 
 std::vector<model::Oid> SqliteDatabase::allocateOids(size_t n) {

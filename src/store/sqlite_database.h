@@ -38,7 +38,13 @@ class SqliteDatabase final : public Database {
   void lockForMigration() override {}  // BEGIN IMMEDIATE already excludes other writers
 
  private:
+  // A new file is in rollback-journal mode: switches it to WAL (a no-op once it is), waiting up
+  // to `busyTimeoutMs` for other connections doing the same (a hub polling for a store that
+  // `zenhubctl model init` is creating).
+  void switchToWal(int busyTimeoutMs);
   sqlite3_stmt* prepare(const std::string& sql);
+  // Runs a statement without parameters or rows (BEGIN, COMMIT, ROLLBACK) from the cache.
+  void control(const std::string& sql);
   void bind(sqlite3_stmt* stmt, const SqlParams& params, const std::string& sql);
   [[noreturn]] void fail(const std::string& what, const std::string& sql = {});
 
