@@ -30,14 +30,13 @@ capnp::Capability::Client& CallDispatcher::instance(schema::ServiceCall::Reader 
   }
 }
 
-kj::Promise<void> CallDispatcher::dispatch(schema::ServiceCall::Reader call,
-                                           capnp::AnyPointer::Builder results) {
+kj::Promise<capnp::Response<capnp::AnyPointer>> CallDispatcher::dispatch(schema::ServiceCall::Reader call) {
   auto& cap = instance(call);
-  auto request = cap.typelessRequest(call.getInterfaceId(), call.getMethodId(), nullptr);
-  request.set(call.getParams());
-  return request.send().then([results](capnp::Response<capnp::AnyPointer>&& response) mutable {
-    results.set(response);
-  });
+  auto params = call.getParams();
+  // Sized to the params: without a hint every request gets an 8 KiB first segment.
+  auto request = cap.typelessRequest(call.getInterfaceId(), call.getMethodId(), params.targetSize());
+  request.set(params);
+  return request.send();
 }
 
 }  // namespace zenhub::worker

@@ -20,9 +20,9 @@ class CallDispatcher {
   // `source` must outlive the dispatcher.
   explicit CallDispatcher(ServiceSource& source) : source_(source) {}
 
-  // Sends the call to the service and copies its results into `results`. Rejects with the
-  // service's own error, or zenhub.unknownService / zenhub.internal.
-  kj::Promise<void> dispatch(schema::ServiceCall::Reader call, capnp::AnyPointer::Builder results);
+  // Sends the call to the service; resolves to its results. Rejects with the service's own
+  // error, or zenhub.unknownService / zenhub.internal.
+  kj::Promise<capnp::Response<capnp::AnyPointer>> dispatch(schema::ServiceCall::Reader call);
 
   size_t cachedInstances() const { return instances_.size(); }
 

@@ -15,6 +15,17 @@
 namespace zenhub::hub::pool {
 
 namespace {
+
+// The size of a Worker.call request forwarding `params`: without a hint Cap'n Proto gives every
+// message an 8 KiB first segment, allocated and zeroed for a call of a few hundred bytes.
+capnp::MessageSize callSize(const ServiceCallInfo& info, capnp::AnyPointer::Reader params) {
+  auto words = [](const std::string& text) { return (text.size() + 8) / 8; };  // with its NUL
+  auto size = params.targetSize();
+  size.wordCount += 16 + words(info.service) + words(info.monitor) + words(info.method);
+  for (const auto& [key, value] : info.options) size.wordCount += 3 + words(key) + words(value);
+  return size;
+}
+
 constexpr const char* kRemotePrefix = "remote exception: ";
 
 // A worker's answer arrives as a remote exception; the collector should see the service's error
@@ -198,7 +209,7 @@ void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
   call->expected = call->stat.count > 0 ? Duration(call->stat.average()) : policy_.config().pipelineWindow;
   policy_.onCallStart(record.id, call->expected);
 
-  auto request = record.link->worker().callRequest();
+  auto request = record.link->worker().callRequest(callSize(call->info, call->context.getParams()));
   auto sc = request.initCall();
   sc.setService(call->info.service);
   sc.setMonitor(call->info.monitor);
@@ -216,7 +227,10 @@ void PoolShell::startCall(Record& record, const std::shared_ptr<Call>& call) {
 
   auto answer = request.send().then(
       [call](capnp::Response<schema::Worker::CallResults>&& response) {
-        if (!call->cancelled) call->context.getResults().set(response.getResults());
+        if (!call->cancelled) {
+          auto results = response.getResults();
+          call->context.getResults(results.targetSize()).set(results);
+        }
         return Outcome{Outcome::Kind::kOk};
       },
       [call](kj::Exception&& e) {
