@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -17,6 +18,11 @@ struct Options {
   bool quick = false;      // smaller sizes, for the smoke run in ctest
   std::string pgUri;       // PostgreSQL URI, empty when no server is available
 };
+
+// Seconds on the steady clock since `start`.
+inline double since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
 
 inline double median(std::vector<double> v) {
   if (v.empty()) return 0;

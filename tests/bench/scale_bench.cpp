@@ -48,11 +48,7 @@ using Clock = std::chrono::steady_clock;
 // does at start. (A full getDeviceConfigs reads only the collector's own devices, from the store's
 // collector index: about 5 ms for a 100-device collector at 100,000 devices.)
 
-double since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-struct Sizes {
+struct ScaleSizes {
   std::int64_t devices;
   std::int64_t collectors;
   std::int64_t localDevices;  // on localhost: 80% of them are SNMP-monitored
@@ -153,7 +149,7 @@ struct Measured {
   std::vector<double> coldPush;  // the same, the first round (workers not warmed yet)
 };
 
-Measured measureHub(const Options& options, const std::string& uri, const Sizes& sizes,
+Measured measureHub(const Options& options, const std::string& uri, const ScaleSizes& sizes,
                     const std::string& tag) {
   auto s = store::openStore(uri);
   auto names = collectorNames(*s);
@@ -214,8 +210,8 @@ Measured measureHub(const Options& options, const std::string& uri, const Sizes&
 }  // namespace
 
 int runScale(const Options& options) {
-  Sizes big = options.quick ? Sizes{10000, 100, 1250, 3} : Sizes{100000, 1000, 12500, 40};
-  Sizes small{big.localDevices, 1, big.localDevices, big.changes};
+  ScaleSizes big = options.quick ? ScaleSizes{10000, 100, 1250, 3} : ScaleSizes{100000, 1000, 12500, 40};
+  ScaleSizes small{big.localDevices, 1, big.localDevices, big.changes};
 
   auto start = Clock::now();
   std::string bigUri = "sqlite://" + options.workDir + "/scale.db";

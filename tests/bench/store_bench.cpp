@@ -26,9 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-struct Sizes {
+struct StoreSizes {
   std::int64_t devices;
   std::int64_t changed;
 };
@@ -177,7 +175,7 @@ double rawFeedRead(const std::string& backend, const Scratch& s, std::int64_t cu
   return sum > 0 ? seconds : seconds;
 }
 
-void runBackend(const std::string& backend, const Options& options, const Sizes& sizes) {
+void runBackend(const std::string& backend, const Options& options, const StoreSizes& sizes) {
   std::vector<store::ObjectSpec> specs =
       store::generateModel({sizes.devices, std::max<std::int64_t>(1, sizes.devices / 100), 1});
   std::vector<Row> rows = rowsOf(specs);
@@ -251,7 +249,7 @@ void runBackend(const std::string& backend, const Options& options, const Sizes&
 }  // namespace
 
 int runStore(const Options& options) {
-  Sizes sizes = options.quick ? Sizes{2000, 1000} : Sizes{100000, 10000};
+  StoreSizes sizes = options.quick ? StoreSizes{2000, 1000} : StoreSizes{100000, 10000};
   runBackend("sqlite", options, sizes);
   if (!options.pgUri.empty()) {
     runBackend("postgresql", options, sizes);

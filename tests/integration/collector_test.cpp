@@ -14,7 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string describe(const kj::Exception& e) { return e.getDescription().cStr(); }
 
 class NullListener final : public schema::ServiceListener<>::Server {};
 

@@ -13,7 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string describe(const kj::Exception& e) { return e.getDescription().cStr(); }
 
 TEST(Login, WrongPasswordIsATypedErrorAfterADelayAndTheConnectionStaysUsable) {
   HubProcess hub;

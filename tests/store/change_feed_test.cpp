@@ -6,9 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "store/migrate.h"
 #include "store/model_loader.h"
@@ -24,11 +22,8 @@ namespace {
 
 using testing::Backend;
 using testing::TestStore;
+using testing::spec;
 namespace cls = model::cls;
-
-ObjectSpec spec(std::string parent, std::string_view className, std::string id, Properties props = {}) {
-  return ObjectSpec{std::move(parent), std::string(className), std::move(id), std::move(props), "", false};
-}
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -46,11 +41,8 @@ Expected byOid(const std::vector<Change>& changes) {
 class ChangeFeedTest : public ::testing::TestWithParam<Backend> {
  protected:
   std::int64_t loadSample() {
-    std::ifstream in(ZENHUB_SOURCE_DIR "/config/sample-model.yaml");
-    std::ostringstream text;
-    text << in.rdbuf();
     auto txn = store_->write();
-    loadModel(*txn, parseModelYaml(text.str(), "sample-model.yaml"));
+    loadModel(*txn, parseModelYaml(testing::sampleModel(), "sample-model.yaml"));
     return txn->commit();
   }
   // The changes of exactly one transaction, `tid`.

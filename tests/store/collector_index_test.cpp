@@ -6,9 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "store/model_generator.h"
 #include "store/model_loader.h"
@@ -22,13 +20,9 @@ namespace {
 
 using testing::Backend;
 using testing::TestStore;
+using testing::spec;
+using testing::sampleModel;
 namespace cls = model::cls;
-
-ObjectSpec spec(std::string parent, std::string_view className, std::string id,
-                Properties props = {}) {
-  return ObjectSpec{
-      std::move(parent), std::string(className), std::move(id), std::move(props), "", false};
-}
 
 // The rule services applied before the index, written out: every device of the model, kept when
 // its perfServer is the collector's name.
@@ -74,13 +68,6 @@ size_t expectSameAsScan(ReadTransaction& txn) {
 size_t expectSameAsScan(Store& store) {
   auto txn = store.read();
   return expectSameAsScan(*txn);
-}
-
-std::string sampleModel() {
-  std::ifstream in(ZENHUB_SOURCE_DIR "/config/sample-model.yaml");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 class CollectorIndexTest : public ::testing::TestWithParam<Backend> {

@@ -19,14 +19,11 @@ namespace {
 
 using testing::Backend;
 using testing::TestStore;
+using testing::spec;
 namespace cls = model::cls;
 using Clock = std::chrono::steady_clock;
 
 using Seen = std::multiset<std::pair<std::int64_t, Oid>>;  // (tid, oid)
-
-ObjectSpec spec(std::string parent, std::string_view className, std::string id, Properties props = {}) {
-  return ObjectSpec{std::move(parent), std::string(className), std::move(id), std::move(props), "", false};
-}
 
 // Polls the feed like the hub does and keeps everything it saw; checks order as it goes.
 class FeedReader {

@@ -1,9 +1,7 @@
 // The store's behaviour, the same for every backend (built once per backend).
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "store/model_generator.h"
 #include "store/model_loader.h"
@@ -16,18 +14,9 @@ namespace {
 
 using testing::Backend;
 using testing::TestStore;
+using testing::spec;
+using testing::sampleModel;
 namespace cls = model::cls;
-
-std::string sampleModel() {
-  std::ifstream in(ZENHUB_SOURCE_DIR "/config/sample-model.yaml");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-ObjectSpec spec(std::string parent, std::string_view className, std::string id, Properties props = {}) {
-  return ObjectSpec{std::move(parent), std::string(className), std::move(id), std::move(props), "", false};
-}
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:

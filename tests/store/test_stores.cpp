@@ -6,11 +6,24 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace zenhub::store::testing {
 
 namespace fs = std::filesystem;
+
+ObjectSpec spec(std::string parent, std::string_view className, std::string id, Properties props) {
+  return ObjectSpec{std::move(parent), std::string(className), std::move(id), std::move(props), "", false};
+}
+
+std::string sampleModel() {
+  std::ifstream in(ZENHUB_SOURCE_DIR "/config/sample-model.yaml");
+  if (!in) throw std::runtime_error(ZENHUB_SOURCE_DIR "/config/sample-model.yaml cannot be read");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 
 std::string backendName(Backend backend) { return backend == Backend::kSqlite ? "sqlite" : "postgresql"; }
 

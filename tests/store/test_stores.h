@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "store/store.h"
 
@@ -39,6 +40,11 @@ class TestStore {
 std::string postgresBaseUri();
 // Runs one SQL statement on the PostgreSQL server (setup and checks the store API cannot do).
 std::string postgresQuery(const std::string& uri, const std::string& sql);
+
+// An object to load: under `parent`, of `className`, named `id`, with `props`.
+ObjectSpec spec(std::string parent, std::string_view className, std::string id, Properties props = {});
+// The text of config/sample-model.yaml.
+std::string sampleModel();
 
 }  // namespace zenhub::store::testing
 

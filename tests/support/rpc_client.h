@@ -31,4 +31,7 @@ class RpcClient {
   schema::Login::Client login_;
 };
 
+// A KJ exception's description, for assertions and failure messages.
+inline std::string describe(const kj::Exception& e) { return e.getDescription().cStr(); }
+
 }  // namespace zenhub::testing

@@ -20,7 +20,8 @@ std::string got(const Value& value) {
   return std::string(kindName(value.kind()));
 }
 
-std::string_view trim(std::string_view s) {
+// Without the spaces and tabs around it (a numeric string as "  42 ").
+std::string_view trimBlanks(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
@@ -34,7 +35,7 @@ std::optional<double> number(const Value& value) {
     case Value::Kind::kDouble:
       return value.asDouble();
     case Value::Kind::kString: {
-      auto text = trim(value.asText());
+      auto text = trimBlanks(value.asText());
       double d = 0;
       auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
       if (text.empty() || ec != std::errc() || end != text.data() + text.size())

@@ -42,7 +42,7 @@ bool blank(std::string_view s) {
   return true;
 }
 
-std::string_view trim(std::string_view s) {
+std::string_view trimSpace(std::string_view s) {
   while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
   while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
   return s;
@@ -330,7 +330,7 @@ class Decoder {
   }
 
   std::optional<Value> scalar(const Frame& f) {
-    std::string_view text = trim(f.text);
+    std::string_view text = trimSpace(f.text);
     switch (f.scalar) {
       case Scalar::kString:
         return Value::string(f.text);
