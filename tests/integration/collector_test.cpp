@@ -14,7 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 class NullListener final : public schema::ServiceListener<>::Server {};
 
 kj::Promise<capnp::Capability::Client> getService(schema::Hub::Client& hub, const std::string& name,

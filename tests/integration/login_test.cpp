@@ -13,7 +13,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 TEST(Login, WrongPasswordIsATypedErrorAfterADelayAndTheConnectionStaysUsable) {
   HubProcess hub;
   hub.start({"--login-failure-delay", "0.3"});
