@@ -12,6 +12,7 @@
 
 #include <exception>
 
+#include "rpc/coalescing_stream.h"
 #include "worker/call_dispatcher.h"
 #include "worker/registry_source.h"
 #include "worker/stdio_stream.h"
@@ -121,10 +122,13 @@ int runWorker(const WorkerOptions& options) {
   auto names = source->names();
   StdioStream stream(io.lowLevelProvider->wrapInputFd(pipes.in, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP),
                      io.lowLevelProvider->wrapOutputFd(pipes.out, kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP));
+  // The answers to the calls of one read go back in one write, as the hub's side does (with 16
+  // calls pipelined per worker, a write per answer was one syscall and one hub wake-up each).
+  rpc::CoalescingStream coalesced(stream);
   // The pipe is private to the hub and this worker: allow large results (a full config set).
   capnp::ReaderOptions reader;
   reader.traversalLimitInWords = 1ull << 30;
-  capnp::TwoPartyVatNetwork network(stream, capnp::rpc::twoparty::Side::SERVER, reader);
+  capnp::TwoPartyVatNetwork network(coalesced, capnp::rpc::twoparty::Side::SERVER, reader);
   auto rpc = capnp::makeRpcServer(
       network, kj::heap<WorkerServer>(dispatcher, stats, names, source->configServices(), ::getpid()));
   auto usr2 = logTableOnSigusr2(io.unixEventPort, stats).eagerlyEvaluate([](kj::Exception&& e) {
