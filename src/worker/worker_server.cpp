@@ -80,12 +80,7 @@ kj::Promise<void> WorkerServer::run(CallContext context) {
   }
   return kj::evalNow([&]() {
            try {
-             return dispatcher_.dispatch(call).then([context](capnp::Response<capnp::AnyPointer>&& response) mutable {
-               // The Return is allocated once the results' size is known (4 words: its struct).
-               auto size = response.targetSize();
-               size.wordCount += 4;
-               context.getResults(size).getResults().set(response);
-             });
+             return dispatcher_.dispatch(context);
            } catch (const store::StoreError& e) {
              // The store is down or locked: the collector may retry later (DESIGN.md 11). The
              // message carries the store's redacted URI, never its password.
