@@ -1,6 +1,8 @@
 # ZENHUB_SANITIZE=ON builds everything with ASan + UBSan (make test-sanitize uses it).
 if(ZENHUB_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  # -g1 (line tables) is all a sanitizer report needs for its file:line stacks, and compiles and
+  # links faster than full -g.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -g1)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
